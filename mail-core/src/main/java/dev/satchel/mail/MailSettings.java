@@ -1,0 +1,202 @@
+package dev.satchel.mail;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything needed to connect to one mail server: the {@link Server}, the {@link Credentials},
+ * finite timeouts and TLS trust.
+ *
+ * <pre>{@code
+ * MailSettings settings = MailSettings.builder()
+ *     .server(Server.of(Protocol.IMAP, "imap.example.com", Security.TLS))
+ *     .credentials(Credentials.password("alice@example.com", appPassword))
+ *     .build();
+ * try (Mailbox mailbox = Mailbox.connect(settings)) { ... }
+ * }</pre>
+ *
+ * <p>Defaults: connect timeout 10 s, read timeout 30 s, write timeout 30 s, TLS trust from the JDK
+ * default trust store with hostname verification. Every timeout is finite.
+ *
+ * <p>Immutable and thread-safe; {@link #toString()} never shows a secret.
+ */
+public final class MailSettings {
+  /** Default connect timeout: 10 seconds. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Default read timeout: 30 seconds. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+  /** Default write timeout: 30 seconds. */
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Server server;
+  private final @Nullable Credentials credentials;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration writeTimeout;
+  private final TlsOptions tls;
+
+  private MailSettings(Builder b, Server server) {
+    this.server = server;
+    this.credentials = b.credentials;
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.writeTimeout = b.writeTimeout;
+    this.tls = b.tls;
+  }
+
+  /** A new builder with the defaults above and no server. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings, for a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.server = server;
+    b.credentials = credentials;
+    b.connectTimeout = connectTimeout;
+    b.readTimeout = readTimeout;
+    b.writeTimeout = writeTimeout;
+    b.tls = tls;
+    return b;
+  }
+
+  /** The server to connect to. */
+  public Server server() {
+    return server;
+  }
+
+  /** The protocol of {@link #server()}. */
+  public Protocol protocol() {
+    return server.protocol();
+  }
+
+  /**
+   * How to log in; {@code null} only for an SMTP server that accepts mail without authentication
+   * (IMAP and POP3 always need credentials).
+   */
+  public @Nullable Credentials credentials() {
+    return credentials;
+  }
+
+  /** How long to wait for the TCP (and TLS) connection to be established. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** How long to wait for the server to answer once connected. */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /** How long a write to the server may block. */
+  public Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  /** Which certificates TLS trusts (hostname verification is always on). */
+  public TlsOptions tls() {
+    return tls;
+  }
+
+  @Override
+  public String toString() {
+    return "MailSettings[server=" + server + ", credentials=" + credentials + ", connectTimeout=" + connectTimeout
+        + ", readTimeout=" + readTimeout + ", writeTimeout=" + writeTimeout + ", tls=" + tls + "]";
+  }
+
+  /** Builds {@link MailSettings}. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable Server server;
+    private @Nullable Credentials credentials;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+    private TlsOptions tls = TlsOptions.systemDefault();
+
+    private Builder() {}
+
+    /** The server to connect to. Required. */
+    public Builder server(Server server) {
+      this.server = Objects.requireNonNull(server, "server");
+      return this;
+    }
+
+    /** Shorthand for {@code server(new Server(protocol, host, port, security))}. */
+    public Builder server(Protocol protocol, String host, int port, Security security) {
+      return server(new Server(protocol, host, port, security));
+    }
+
+    /** How to log in. Required for IMAP and POP3. */
+    public Builder credentials(Credentials credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /** Shorthand for {@code credentials(Credentials.password(username, password))}. */
+    public Builder password(String username, String password) {
+      return credentials(Credentials.password(username, password));
+    }
+
+    /**
+     * How long to wait for the connection to be established. Default 10 seconds.
+     *
+     * @throws IllegalArgumentException unless positive and at most one day
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = checkTimeout("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long to wait for each answer from the server. Default 30 seconds.
+     *
+     * @throws IllegalArgumentException unless positive and at most one day
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = checkTimeout("readTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a single write may block. Default 30 seconds.
+     *
+     * @throws IllegalArgumentException unless positive and at most one day
+     */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = checkTimeout("writeTimeout", timeout);
+      return this;
+    }
+
+    /** Which certificates TLS trusts. Default {@link TlsOptions#systemDefault()}. */
+    public Builder tls(TlsOptions tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Builds the settings.
+     *
+     * @throws IllegalStateException when no server was set, or IMAP/POP3 settings have no credentials
+     */
+    public MailSettings build() {
+      Server s = server;
+      if (s == null) {
+        throw new IllegalStateException("server is required: call server(...) before build()");
+      }
+      if (s.protocol().isIncoming() && credentials == null) {
+        throw new IllegalStateException(s.protocol() + " needs credentials: call credentials(...) before build()");
+      }
+      return new MailSettings(this, s);
+    }
+
+    private static Duration checkTimeout(String name, Duration timeout) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException(name + " must be positive and at most 1 day, was " + timeout);
+      }
+      return timeout;
+    }
+  }
+}

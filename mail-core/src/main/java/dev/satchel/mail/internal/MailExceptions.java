@@ -1,0 +1,136 @@
+package dev.satchel.mail.internal;
+
+import dev.satchel.mail.MailAuthenticationException;
+import dev.satchel.mail.MailCommandException;
+import dev.satchel.mail.MailConnectionException;
+import dev.satchel.mail.MailException;
+import dev.satchel.mail.Server;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.FolderClosedException;
+import jakarta.mail.FolderNotFoundException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.StoreClosedException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place where Jakarta Mail's {@link MessagingException} (and the I/O errors inside it)
+ * become a {@link MailException}.
+ *
+ * <p>Messages name the server and what to check; they never contain a secret. Protocol modules
+ * call {@link #translate} and throw what it returns.
+ */
+public final class MailExceptions {
+  private MailExceptions() {}
+
+  /**
+   * Translates a failure of {@code operation} against {@code server}.
+   *
+   * @param operation what was attempted, in words, for example {@code "list INBOX"}
+   * @param server the server it was attempted on
+   * @param e the failure
+   * @return the exception to throw
+   */
+  public static MailException translate(String operation, Server server, Exception e) {
+    if (e instanceof MailException me) {
+      return me;
+    }
+    if (e instanceof AuthenticationFailedException afe) {
+      return authenticationFailed(server, afe.getMessage(), afe);
+    }
+    Throwable io = ioCause(e);
+    if (io != null) {
+      return connectionFailure(operation, server, io, e);
+    }
+    if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
+      return new MailConnectionException(operation + " failed: the connection to " + server + " was closed by the server"
+          + detail(e.getMessage()), e);
+    }
+    if (e instanceof FolderNotFoundException) {
+      return new MailCommandException(operation, "folder does not exist" + detail(e.getMessage()), e);
+    }
+    if (e instanceof MessagingException) {
+      String msg = e.getMessage();
+      if (msg != null && looksLikeConnectionLoss(msg)) {
+        return new MailConnectionException(operation + " failed: the connection to " + server + " was lost" + detail(msg), e);
+      }
+      return new MailCommandException(operation, msg == null ? "" : msg.strip(), e);
+    }
+    if (e instanceof IOException) {
+      return connectionFailure(operation, server, e, e);
+    }
+    return new MailConnectionException(operation + " failed on " + server + ": unexpected " + e.getClass().getSimpleName()
+        + detail(e.getMessage()), e);
+  }
+
+  /** An authentication failure, saying what to check and never the secret. */
+  public static MailAuthenticationException authenticationFailed(Server server, @Nullable String serverText, @Nullable Throwable cause) {
+    return new MailAuthenticationException("login to " + server + " was refused" + detail(serverText)
+        + ". Check the username and password; many providers need an app password or OAuth2, and some need IMAP/POP"
+        + " to be enabled in the account's web settings first", cause);
+  }
+
+  private static MailConnectionException connectionFailure(String operation, Server server, Throwable io, Exception outer) {
+    String what;
+    if (io instanceof SocketTimeoutException || io instanceof InterruptedIOException) {
+      what = "timed out waiting for " + server + "; check the host, port and firewall, or raise the timeout in MailSettings";
+    } else if (io instanceof ConnectException) {
+      what = "could not connect to " + server + " (connection refused); check the host and port";
+    } else if (io instanceof UnknownHostException) {
+      what = "unknown host " + server.host() + "; check the host name";
+    } else if (io instanceof NoRouteToHostException) {
+      what = "no route to " + server + "; check the network";
+    } else if (io instanceof SSLHandshakeException) {
+      what = "TLS handshake with " + server + " failed: the certificate is not trusted or does not match the host name"
+          + detail(io.getMessage()) + "; for a self-signed server use TlsOptions.trusting(...)";
+    } else if (io instanceof SSLException) {
+      what = "TLS failed with " + server + detail(io.getMessage()) + "; check that the port expects " + server.security();
+    } else if (io instanceof SocketException) {
+      what = "the connection to " + server + " was lost" + detail(io.getMessage());
+    } else {
+      what = "I/O error talking to " + server + detail(io.getMessage());
+    }
+    return new MailConnectionException(operation + " failed: " + what, outer);
+  }
+
+  /** The first I/O exception in the cause chain (Angus wraps them in several layers). */
+  static @Nullable Throwable ioCause(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 10; depth++) {
+      if (t instanceof IOException) {
+        return t;
+      }
+      Throwable next = t instanceof MessagingException me && me.getNextException() != null ? me.getNextException() : t.getCause();
+      if (next == t) {
+        break;
+      }
+      t = next;
+    }
+    return null;
+  }
+
+  private static boolean looksLikeConnectionLoss(String msg) {
+    String m = msg.toLowerCase(java.util.Locale.ROOT);
+    return m.contains("connection dropped") || m.contains("connection reset") || m.contains("socket closed")
+        || m.contains("* bye") || m.contains("connection is closed") || m.contains("not connected");
+  }
+
+  private static String detail(@Nullable String text) {
+    if (text == null || text.isBlank()) {
+      return "";
+    }
+    String t = text.strip();
+    if (t.length() > 300) {
+      t = t.substring(0, 300) + "...";
+    }
+    return " (" + t + ")";
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * POP3 for Satchel, on Angus Mail. Exports nothing: applications use the {@code dev.satchel.mail} API
+ * and this module's connector is found through {@link java.util.ServiceLoader}.
+ */
+module dev.satchel.mail.pop3 {
+  requires dev.satchel.mail;
+  requires org.eclipse.angus.mail.pop3;
+  requires org.slf4j;
+}

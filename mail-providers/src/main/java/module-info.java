@@ -1,0 +1,7 @@
+/**
+ * Known server settings for an email address, and autodiscovery.
+ */
+module dev.satchel.mail.providers {
+  requires transitive dev.satchel.mail;
+  requires org.slf4j;
+}
