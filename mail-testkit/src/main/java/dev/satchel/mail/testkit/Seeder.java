@@ -368,19 +368,19 @@ public final class Seeder {
       if (html) {
         String alt = "alt-" + i;
         body = "Content-Type: multipart/alternative; boundary=\"" + alt + "\"\r\n\r\n--" + alt + "\r\n" + textPart
-            + "--" + alt + "\r\nContent-Type: text/html; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + html(i)
-            + "--" + alt + "--\r\n";
+            + "\r\n--" + alt + "\r\nContent-Type: text/html; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + html(i)
+            + "\r\n--" + alt + "--\r\n";
       }
       if (attachmentSize > 0) {
         String mixed = "mixed-" + i;
         sb.append("Content-Type: multipart/mixed; boundary=\"").append(mixed).append("\"\r\n\r\n");
         sb.append("--").append(mixed).append("\r\n").append(body);
-        sb.append("--").append(mixed).append("\r\n");
+        sb.append("\r\n--").append(mixed).append("\r\n");
         sb.append("Content-Type: application/octet-stream; name=\"attachment-").append(i).append(".bin\"\r\n");
         sb.append("Content-Disposition: attachment; filename=\"attachment-").append(i).append(".bin\"\r\n");
         sb.append("Content-Transfer-Encoding: base64\r\n\r\n");
         sb.append(Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(attachment(i))).append("\r\n");
-        sb.append("--").append(mixed).append("--\r\n");
+        sb.append("\r\n--").append(mixed).append("--\r\n");
       } else {
         sb.append(body);
       }

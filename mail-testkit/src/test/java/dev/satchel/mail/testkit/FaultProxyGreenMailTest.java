@@ -89,7 +89,7 @@ class FaultProxyGreenMailTest {
         inbox.close(false);
         masked.close();
       });
-      assertThat(proxy.connection(1).commandNames()).contains("LOGIN", "SELECT").doesNotContain("IDLE");
+      assertThat(proxy.connection(1).commandNames()).contains("LOGIN", "EXAMINE", "FETCH").doesNotContain("IDLE");
       assertThat(proxy.connection(1).commands()).isGreaterThanOrEqualTo(proxy.connection(1).commandNames().size());
     }
   }
@@ -145,7 +145,7 @@ class FaultProxyGreenMailTest {
     try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, greenMail.getImap().getPort())) {
       proxy.enqueue(ConnectionScript.cutAfter(Direction.TO_CLIENT, 50_000));
       assertTimeoutPreemptively(DEADLINE, () -> {
-        assertThatThrownBy(() -> fetchFirst(proxy.port())).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> fetchFirst(proxy.port())).isInstanceOfAny(MessagingException.class, IOException.class);
         assertThat(fetchFirst(proxy.port())).hasSizeGreaterThan(200_000);
       });
       assertThat(proxy.connection(0).firedFault()).isEqualTo("cut");
@@ -159,8 +159,8 @@ class FaultProxyGreenMailTest {
     try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, greenMail.getImap().getPort())) {
       proxy.enqueue(ConnectionScript.stall(), ConnectionScript.stallAfter(Direction.TO_CLIENT, 10_000));
       assertTimeoutPreemptively(DEADLINE, () -> {
-        assertThatThrownBy(() -> fetchFirst(proxy.port())).isInstanceOf(MessagingException.class);
-        assertThatThrownBy(() -> fetchFirst(proxy.port())).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> fetchFirst(proxy.port())).isInstanceOfAny(MessagingException.class, IOException.class);
+        assertThatThrownBy(() -> fetchFirst(proxy.port())).isInstanceOfAny(MessagingException.class, IOException.class);
         assertThat(fetchFirst(proxy.port())).hasSizeGreaterThan(200_000);
       });
     }
