@@ -319,7 +319,7 @@ public final class FaultProxy implements AutoCloseable {
       open.add(session);
       ReliabilityReport.recordConcurrentSessions(peak.accumulateAndGet(open.size(), Math::max));
       if (closed.get()) {
-        session.close();
+        session.abandon();
         return;
       }
       newThread(session::run, stats.index() + "-down").start();

@@ -41,6 +41,8 @@ final class ProxySession {
   private volatile long lastActivity = System.nanoTime();
   /** After a cut: the surviving side is drained, nothing more is forwarded. */
   private volatile boolean draining;
+  /** Threads still running for this connection; the stats say "closed" once none is left. */
+  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(1);
 
   ProxySession(FaultProxy owner, ProxyConnection stats, Socket client) {
     this.owner = owner;
@@ -82,6 +84,19 @@ final class ProxySession {
       LOG.debug("proxied connection {} ended: {}", stats.index(), e.toString());
     } finally {
       close();
+      threadDone();
+    }
+  }
+
+  /** Closes a session that never ran (the proxy closed while accepting it). */
+  void abandon() {
+    close();
+    threadDone();
+  }
+
+  private void threadDone() {
+    if (running.decrementAndGet() == 0) {
+      stats.markClosed();
     }
   }
 
@@ -114,6 +129,7 @@ final class ProxySession {
       drain(upstream);
       return;
     }
+    running.incrementAndGet();
     owner.newThread(() -> pumpClientToServer(toServer), stats.index() + "-up").start();
     InputStream in = upstream.getInputStream();
     byte[] buf = new byte[BUFFER];
@@ -157,6 +173,7 @@ final class ProxySession {
       if (!cut) {
         close();
       }
+      threadDone();
     }
   }
 
@@ -218,7 +235,6 @@ final class ProxySession {
     closeQuietly(client);
     closeQuietly(server);
     closedLatch.countDown();
-    stats.markClosed();
     owner.closed(this);
   }
 
