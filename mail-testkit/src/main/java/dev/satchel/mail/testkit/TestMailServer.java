@@ -310,6 +310,11 @@ public final class TestMailServer implements AutoCloseable {
     }
   }
 
+  /** True once {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
   /** Shows the ports, for example {@code TestMailServer[smtp=40001, smtps=40002, ...]}. */
   @Override
   public String toString() {
