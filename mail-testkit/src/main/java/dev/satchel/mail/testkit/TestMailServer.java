@@ -277,6 +277,9 @@ public final class TestMailServer implements AutoCloseable {
    * Waits until at least {@code count} messages are in the INBOXes of this server (see
    * {@link #receivedRaw()}), or until {@code timeout} has passed.
    *
+   * <p>Checks every few milliseconds; returns false early when the calling thread is interrupted
+   * (leaving its interrupt flag set).
+   *
    * @return true once at least {@code count} messages are there; false when the timeout passed first
    * @throws IllegalArgumentException when {@code count} or {@code timeout} is negative
    */

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -95,6 +98,7 @@ class TestMailServerExtensionTest {
   private static TestExecutionSummary run(Class<?> fixture, boolean parallel) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
         .selectors(selectClass(fixture))
+        .configurationParameter(FixtureOnly.PARAMETER, "true")
         .configurationParameter("junit.jupiter.execution.parallel.enabled", Boolean.toString(parallel))
         .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
         .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
@@ -108,7 +112,19 @@ class TestMailServerExtensionTest {
     return summary;
   }
 
-  @ExtendWith(TestMailServerExtension.class)
+  /** Keeps the fixtures from running on their own, for example under {@code -Dtest=TestMailServer*}. */
+  static final class FixtureOnly implements ExecutionCondition {
+    static final String PARAMETER = "dev.satchel.testkit.fixture";
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      return context.getConfigurationParameter(PARAMETER).map(Boolean::parseBoolean).orElse(false)
+          ? ConditionEvaluationResult.enabled("launched by TestMailServerExtensionTest")
+          : ConditionEvaluationResult.disabled("a fixture of TestMailServerExtensionTest, run only by it");
+    }
+  }
+
+  @ExtendWith({FixtureOnly.class, TestMailServerExtension.class})
   static class PerTestFixture {
     private TestMailServer fromBeforeEach;
 
@@ -135,7 +151,7 @@ class TestMailServerExtensionTest {
     }
   }
 
-  @ExtendWith(TestMailServerExtension.class)
+  @ExtendWith({FixtureOnly.class, TestMailServerExtension.class})
   static class PerClassFixture {
     static TestMailServer shared;
 
@@ -169,7 +185,7 @@ class TestMailServerExtensionTest {
     }
   }
 
-  @ExtendWith(TestMailServerExtension.class)
+  @ExtendWith({FixtureOnly.class, TestMailServerExtension.class})
   static class NestedPerTestFixture {
     @Test
     void outer(TestMailServer server) {
@@ -185,7 +201,7 @@ class TestMailServerExtensionTest {
     }
   }
 
-  @ExtendWith(TestMailServerExtension.class)
+  @ExtendWith({FixtureOnly.class, TestMailServerExtension.class})
   @Execution(ExecutionMode.CONCURRENT)
   static class ParallelFixture {
     static final int REPETITIONS = 4;
@@ -201,6 +217,7 @@ class TestMailServerExtensionTest {
     }
   }
 
+  @ExtendWith(FixtureOnly.class)
   static class RegisteredFieldFixture {
     @RegisterExtension
     static final TestMailServerExtension MAIL = new TestMailServerExtension();

@@ -124,6 +124,16 @@ class TestMailServerTest {
     }
   }
 
+  @Test
+  void certificateIsValidForLocalhostToo() throws Exception {
+    int port = server.port(Protocol.SMTP, Security.TLS);
+
+    try (SSLSocket socket = tlsSocket(server.tls().sslContext(), port, "localhost")) {
+      socket.startHandshake();
+      assertThat(socket.getSession().getPeerCertificates()).hasSize(1);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Protocol.class)
   void clientWithTheJdkDefaultTrustStoreIsRefused(Protocol protocol) throws Exception {
