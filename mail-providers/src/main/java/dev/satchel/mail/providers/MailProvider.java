@@ -388,6 +388,13 @@ public final class MailProvider {
       return this;
     }
 
+    /** Drops the servers added so far (used to filter an answer). */
+    Builder clearServers() {
+      incoming.clear();
+      outgoing.clear();
+      return this;
+    }
+
     /** Whether the provider files sent mail into Sent by itself. Default false. */
     public Builder savesSentAutomatically(boolean saves) {
       this.savesSentAutomatically = saves;
