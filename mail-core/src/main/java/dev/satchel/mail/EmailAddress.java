@@ -178,7 +178,7 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
    * @return the ASCII domain
    */
   public String asciiDomain() {
-    return isLiteral(domain) ? domain : IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+    return isLiteral(domain) ? domain : checkDomain(domain);
   }
 
   /**
@@ -369,28 +369,37 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
       }
       i += Character.charCount(cp);
     }
-    String ascii;
-    try {
-      ascii = IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("domain is not a valid (internationalised) host name, was \""
-          + escape(domain) + "\": " + e.getMessage(), e);
-    }
-    if (ascii.isEmpty() || ascii.startsWith(".") || ascii.endsWith(".") || ascii.contains("..")) {
-      throw new IllegalArgumentException(
-          "domain must not start or end with a dot or hold an empty label, was \"" + escape(domain) + "\"");
+    String[] labels = domain.split("[.\u3002\uFF0E\uFF61]", -1);
+    StringBuilder ascii = new StringBuilder(domain.length() + 16);
+    for (String label : labels) {
+      if (label.isEmpty()) {
+        throw new IllegalArgumentException(
+            "domain must not start or end with a dot or hold an empty label, was \"" + escape(domain) + "\"");
+      }
+      String asciiLabel;
+      try {
+        asciiLabel = isAscii(label) ? label : IDN.toASCII(label, IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("domain label \"" + escape(label)
+            + "\" is not a valid internationalised label (IDNA), in \"" + escape(domain) + "\": " + e.getMessage(), e);
+      }
+      checkLabel(asciiLabel, domain);
+      if (ascii.length() > 0) {
+        ascii.append('.');
+      }
+      ascii.append(asciiLabel);
     }
     if (ascii.length() > MAX_DOMAIN_CHARS) {
       throw new IllegalArgumentException("domain must be at most " + MAX_DOMAIN_CHARS
           + " characters in ASCII form, was " + ascii.length() + ": \"" + escape(domain) + "\"");
     }
-    for (String label : ascii.split("\\.", -1)) {
-      checkLabel(label, domain);
-    }
-    return ascii;
+    return ascii.toString();
   }
 
   private static void checkLabel(String label, String domain) {
+    if (label.isEmpty()) {
+      throw new IllegalArgumentException("domain label must not be empty after IDNA mapping, in \"" + escape(domain) + "\"");
+    }
     if (label.length() > MAX_LABEL_CHARS) {
       throw new IllegalArgumentException("domain label must be at most " + MAX_LABEL_CHARS
           + " characters in ASCII form, was " + label.length() + ": \"" + label + "\" in \"" + escape(domain) + "\"");
