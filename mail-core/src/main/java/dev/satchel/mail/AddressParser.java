@@ -173,6 +173,9 @@ final class AddressParser {
       if (local.isEmpty() && pos < in.length() && in.charAt(pos) == '@') {
         throw fail("its local part (before '@') is empty");
       }
+      if (local.isEmpty() && pos >= in.length()) {
+        throw fail("it ends where the address should start");
+      }
       if (local.isEmpty()) {
         throw fail("it has " + describe(pos) + " at index " + pos + " where the address should start");
       }

@@ -149,9 +149,9 @@ public final class SyncState {
             }
             folder = f[1];
           }
-          case "uidvalidity" -> validity = OptionalLong.of(number(f));
-          case "uidnext" -> next = OptionalLong.of(number(f));
-          case "highestmodseq" -> modseq = OptionalLong.of(number(f));
+          case "uidvalidity" -> validity = OptionalLong.of(number(f, 1, 0xFFFF_FFFFL));
+          case "uidnext" -> next = OptionalLong.of(number(f, 1, Long.MAX_VALUE));
+          case "highestmodseq" -> modseq = OptionalLong.of(number(f, 0, Long.MAX_VALUE));
           case "m" -> {
             fields(f, 2, 3);
             checkToken("message id", f[1]);
@@ -207,16 +207,21 @@ public final class SyncState {
     }
   }
 
-  private static long number(String[] f) {
+  private static long number(String[] f, long min, long max) {
     fields(f, 2, 2);
     if (f[1].isEmpty() || f[1].length() > 19 || !f[1].chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new IllegalArgumentException(f[0] + " must be a decimal number, was \"" + EmailAddress.escape(f[1]) + "\"");
     }
+    long value;
     try {
-      return Long.parseLong(f[1]);
+      value = Long.parseLong(f[1]);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(f[0] + " is too large, was " + f[1], e);
     }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(f[0] + " must be " + min + ".." + max + ", was " + value);
+    }
+    return value;
   }
 
   @Override

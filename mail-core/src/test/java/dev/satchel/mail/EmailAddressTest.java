@@ -182,6 +182,8 @@ class EmailAddressTest {
         "Alice <alice@example.com       | closing '>' is missing",
         "alice@example.com>             | without a matching '<'",
         "<>                             | hold no address",
+        "<                              | ends where the address should start",
+        "Alice <                        | ends where the address should start",
         "<@relay.example:a@example.com> | source route",
         "john doe@example.com           | angle brackets",
         "a(b@example.com                | '(' in the local part",
