@@ -535,7 +535,7 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
         case '\0' -> sb.append("\\0");
         case '\t' -> sb.append("\\t");
         default -> {
-          if (Character.isISOControl(c) || Character.isSurrogate(c) && !validSurrogateAt(s, i)) {
+          if (Character.isISOControl(c) || (Character.isSurrogate(c) && !validSurrogateAt(s, i))) {
             sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             sb.append(c);
