@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * import static dev.satchel.mail.testkit.MailAssertions.assertThatReceived;
  *
  * assertThat(mailbox.fetch(inbox, uid)).hasSubject("Hello").hasTextContaining("world");
- * assertThatReceived(server::received, server::awaitReceived).hasReceived(1).hasReceivedMessageTo("bob@example.com");
+ * assertThat(server).hasReceived(1).hasReceivedMessageTo("bob@example.com"); // a TestMailServer
  * }</pre>
  */
 public final class MailAssertions {
@@ -23,6 +23,14 @@ public final class MailAssertions {
   /** Assertions on one message. */
   public static MessageAssert assertThat(Message message) {
     return new MessageAssert(message);
+  }
+
+  /**
+   * Assertions on the mail a {@link TestMailServer} received (every message in its users' inboxes);
+   * count assertions wait for mail still on its way, up to {@link ReceivedMailAssert#within}.
+   */
+  public static ReceivedMailAssert assertThat(TestMailServer server) {
+    return assertThatReceived(server::received, server::awaitReceived);
   }
 
   /** Assertions on a fixed list of received messages (count assertions do not wait). */
