@@ -116,7 +116,10 @@ final class AddressLists {
     String namePart = lt >= 0 ? item.substring(0, lt) : "";
     String addrPart;
     if (lt >= 0) {
-      int gt = item.indexOf('>', lt);
+      int gt = lt + 1 + indexOutsideQuotes(item.substring(lt + 1), '>');
+      if (gt == lt) {
+        gt = -1;
+      }
       addrPart = gt >= 0 ? item.substring(lt + 1, gt) : item.substring(lt + 1);
     } else {
       addrPart = item;

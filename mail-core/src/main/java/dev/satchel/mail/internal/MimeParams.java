@@ -16,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param value the main value, lower case and trimmed ({@code "text/plain"}, {@code "attachment"})
  * @param parameters parameter names (lower case) to decoded values
+ * @param extended the names of parameters that were given in RFC 2231 form (already decoded, so
+ *     they must not be RFC 2047 decoded again)
  */
-record MimeParams(String value, Map<String, String> parameters) {
+record MimeParams(String value, Map<String, String> parameters, java.util.Set<String> extended) {
 
   /** A parameter's value, or null. */
   @Nullable String parameter(String name) {
@@ -57,7 +59,7 @@ record MimeParams(String value, Map<String, String> parameters) {
     }
     Map<String, String> params = new LinkedHashMap<>(plain);
     segmented.forEach((name, segments) -> params.put(name, join(name, segments, what, problems)));
-    return new MimeParams(value, Map.copyOf(params));
+    return new MimeParams(value, Map.copyOf(params), java.util.Set.copyOf(segmented.keySet()));
   }
 
   private static String join(String name, TreeMap<Integer, String[]> segments, String what, Consumer<String> problems) {

@@ -297,15 +297,9 @@ public final class MimeReader {
       String dispositionHeader = header(p, "Content-Disposition", where);
       MimeParams disposition = dispositionHeader == null ? null : MimeParams.parse(dispositionHeader, "Content-Disposition", report);
       String dispositionType = disposition == null ? "" : disposition.value();
-      String filename = disposition == null ? null : disposition.parameter("filename");
-      if ((filename == null || filename.isBlank()) && type != null) {
-        filename = type.parameter("name");
-      }
-      if (filename != null) {
-        filename = EncodedWords.decode(filename, report).strip();
-        if (filename.isEmpty()) {
-          filename = null;
-        }
+      String filename = filename(disposition, "filename", report);
+      if (filename == null) {
+        filename = filename(type, "name", report);
       }
       String cid = header(p, "Content-ID", where);
       if (cid != null) {
@@ -422,6 +416,21 @@ public final class MimeReader {
         }
         return new byte[0];
       }
+    }
+
+    /** A file name parameter: RFC 2231 values as decoded, plain ones RFC 2047 decoded; null when absent or blank. */
+    private static @Nullable String filename(@Nullable MimeParams params, String name, Consumer<String> report) {
+      if (params == null) {
+        return null;
+      }
+      String value = params.parameter(name);
+      if (value == null) {
+        return null;
+      }
+      if (!params.extended().contains(name)) {
+        value = EncodedWords.decode(value, report);
+      }
+      return value.isBlank() ? null : value;
     }
 
     private MessagePart part(Part p, @Nullable String filename, String mediaType, @Nullable String cid, boolean inline, String where) {
