@@ -23,6 +23,9 @@ final class AddressLists {
       if (trimmed.isEmpty()) {
         continue;
       }
+      if (trimmed.replaceAll("\\([^()]*\\)", "").isBlank()) {
+        continue; // only a comment, such as "(no To-header on input)"
+      }
       EmailAddress a = mailbox(trimmed);
       if (a == null) {
         problems.accept("unparseable address dropped: \"" + shorten(trimmed) + "\"");

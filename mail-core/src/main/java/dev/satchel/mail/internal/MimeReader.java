@@ -291,9 +291,11 @@ public final class MimeReader {
         }
       }
       if (mediaType.startsWith("multipart/")) {
-        multipart(p, path, depth, mediaType.substring("multipart/".length()), where);
+        String boundary = type == null ? null : type.parameter("boundary");
+        multipart(p, path, depth, mediaType.substring("multipart/".length()), boundary, where);
         return;
       }
+      checkHeaderLines(p, report);
       String dispositionHeader = header(p, "Content-Disposition", where);
       MimeParams disposition = dispositionHeader == null ? null : MimeParams.parse(dispositionHeader, "Content-Disposition", report);
       String dispositionType = disposition == null ? "" : disposition.value();
@@ -327,12 +329,14 @@ public final class MimeReader {
       parts.add(part(p, filename, mediaType, cid, inline, where));
     }
 
-    private void multipart(Part p, String path, int depth, String subtype, String where) {
+    private void multipart(Part p, String path, int depth, String subtype, @Nullable String boundary, String where) {
       Multipart mp;
       int count;
       try {
         if (!lazy && p instanceof MimePart mimePart) {
-          mp = new MimeMultipart(new MimePartDataSource(mimePart));
+          // Hand Jakarta Mail a clean Content-Type so that a sloppy one (";;", odd quoting) still yields its boundary.
+          String clean = "multipart/" + subtype + (boundary == null ? "" : "; boundary=\"" + boundary.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+          mp = new MimeMultipart(new TypedDataSource(new MimePartDataSource(mimePart), clean));
         } else {
           Object content = p.getContent();
           if (content instanceof Multipart m) {
@@ -361,6 +365,23 @@ public final class MimeReader {
           continue;
         }
         walk(child, path + "." + (i + 1), depth + 1, subtype);
+      }
+    }
+
+    /** Reports header lines that are no header field (often a body that lacks the blank line before it). */
+    private void checkHeaderLines(Part p, Consumer<String> report) {
+      if (lazy || !(p instanceof MimeBodyPart part)) {
+        return;
+      }
+      try {
+        for (String line : Collections.list(part.getAllHeaderLines())) {
+          if (!line.isEmpty() && line.charAt(0) != ' ' && line.charAt(0) != '\t' && line.indexOf(':') < 0) {
+            report.accept("header line without a colon (missing blank line before the body?): \"" + AddressLists.shorten(line) + "\"");
+            return;
+          }
+        }
+      } catch (MessagingException e) {
+        fail("header lines", e);
       }
     }
 
