@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an {@link OutgoingMessage} into MIME (RFC 5322, 2045-2049, 2047, 2231, 2387).
@@ -190,8 +191,8 @@ public final class MimeWriter {
     for (Attachment a : m.attachments()) {
       (a.isInline() ? inline : attached).add(attachment(a));
     }
-    Node text = m.text().map(t -> text(t, "plain")).orElse(null);
-    Node html = m.html().map(h -> text(h, "html")).orElse(null);
+    @Nullable Node text = m.text().map(t -> text(t, "plain")).orElse(null);
+    @Nullable Node html = m.html().map(h -> text(h, "html")).orElse(null);
     if (html != null && !inline.isEmpty()) {
       List<Node> related = new ArrayList<>();
       related.add(html);
@@ -199,7 +200,7 @@ public final class MimeWriter {
       html = new Multi("related", related, "; type=\"text/html\"");
       inline.clear();
     }
-    Node main;
+    @Nullable Node main;
     if (text != null && html != null) {
       main = new Multi("alternative", List.of(text, html), "");
     } else if (html != null) {
