@@ -129,6 +129,37 @@ class MimeReaderTest {
   }
 
   @Test
+  void givenMimeMessageIsReadLazilyWithTheGivenSummary() throws Exception {
+    dev.satchel.mail.OutgoingMessage out = dev.satchel.mail.OutgoingMessage.builder().from("a@example.com").to("b@example.com")
+        .subject("lazy").text("body").attach(dev.satchel.mail.Attachment.of("x.bin", "application/octet-stream", new byte[] {7, 8}))
+        .build();
+    jakarta.mail.internet.MimeMessage mime = new jakarta.mail.internet.MimeMessage(
+        jakarta.mail.Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(MimeWriter.toBytes(out)));
+    dev.satchel.mail.MessageSummary summary = new dev.satchel.mail.MessageSummary(new Uid.Imap(1, 2), java.util.Set.of(),
+        java.util.Set.of(), 123, java.util.Optional.empty(), MimeReader.envelope(mime));
+    Message m = MimeReader.read(mime, summary);
+    assertThat(m.summary()).isSameAs(summary);
+    assertThat(m.subject()).isEqualTo("lazy");
+    assertThat(m.text()).contains("body");
+    assertThat(m.attachments()).singleElement().satisfies(p -> {
+      assertThat(p.size()).isEmpty();
+      assertThat(p.bytes()).containsExactly(7, 8);
+    });
+  }
+
+  @Test
+  void envelopeFromInternetHeaders() throws Exception {
+    jakarta.mail.internet.InternetHeaders headers = new jakarta.mail.internet.InternetHeaders(new ByteArrayInputStream(
+        "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nFrom: A <a@example.com>\r\nDate: Tue, 4 Mar 2025 05:06:07 EST\r\nMessage-ID: <id@x>\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII)));
+    dev.satchel.mail.Envelope e = MimeReader.envelope(headers);
+    assertThat(e.subject()).isEqualTo("Grüße");
+    assertThat(e.from()).containsExactly(EmailAddress.of("A", "a@example.com"));
+    assertThat(e.date()).hasValueSatisfying(d -> assertThat(d.getOffset().getTotalSeconds()).isEqualTo(-5 * 3600));
+    assertThat(e.messageId()).contains("<id@x>");
+  }
+
+  @Test
   void garbageNeverThrows() {
     String seedMessage = "From: a@b.example\r\nSubject: =?utf-8?B?w4l?=\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n"
         + "--x\r\nContent-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: base64\r\n\r\nPGI+aGk8L2I+\r\n"
