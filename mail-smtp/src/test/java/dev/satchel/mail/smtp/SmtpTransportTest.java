@@ -61,9 +61,9 @@ class SmtpTransportTest {
 
   @Test
   void sendsPlainText() throws Exception {
-    MimeMessage received = sendOne(message().text("Hallo Bob,\nzweite Zeile – mit Umlauten äöü.\n").build());
+    MimeMessage received = sendOne(message().text("Hallo Bob,\nzweite Zeile – mit Umlauten äöü.").build());
     assertThat(received.isMimeType("text/plain")).isTrue();
-    assertThat(normalise((String) received.getContent())).isEqualTo("Hallo Bob,\nzweite Zeile – mit Umlauten äöü.\n");
+    assertThat(normalise((String) received.getContent())).isEqualTo("Hallo Bob,\nzweite Zeile – mit Umlauten äöü.");
   }
 
   @Test
