@@ -56,9 +56,12 @@ final class SmtpTransport implements Transport {
   private final MailSettings settings;
   private final Server server;
   private final Session session;
+  private @Nullable Session utf8Session;
   private final String prefix;
   private final @Nullable ProtocolTrace trace;
   private @Nullable TrackingSmtpTransport transport;
+  /** Whether the server offered SMTPUTF8 at the last connect: then connections are opened with UTF-8 enabled. */
+  private boolean serverOffersUtf8;
   private boolean closed;
 
   private SmtpTransport(MailSettings settings) {
@@ -73,18 +76,35 @@ final class SmtpTransport implements Transport {
       extra.setProperty(prefix + "auth.mechanisms",
           credentials instanceof Credentials.OAuth2 ? "XOAUTH2" : "PLAIN LOGIN");
     }
-    // SMTPUTF8 is only requested when the server offers it; UTF-8 commands need this switch.
-    extra.setProperty("mail.mime.allowutf8", "true");
     extra.setProperty("mail.debug.auth", "false");
-    this.session = AngusSessions.session(settings, extra);
-    if (traceLog.isTraceEnabled()) {
-      ProtocolTrace t = new ProtocolTrace(traceLog, server.toString());
-      session.setDebugOut(t.printStream());
-      session.setDebug(true);
-      this.trace = t;
-    } else {
-      this.trace = null;
+    this.trace = traceLog.isTraceEnabled() ? new ProtocolTrace(traceLog, server.toString()) : null;
+    this.session = newSession(extra);
+  }
+
+  private Session newSession(Properties extra) {
+    Session s = AngusSessions.session(settings, extra);
+    if (trace != null) {
+      s.setDebugOut(trace.printStream());
+      s.setDebug(true);
     }
+    return s;
+  }
+
+  /**
+   * The session for connections to a server that offers SMTPUTF8: Angus then sends commands as UTF-8
+   * and adds SMTPUTF8 to MAIL FROM. (Enabling it for servers without SMTPUTF8 makes Angus log a
+   * warning on every connect, so it is only used once the server has shown the extension.)
+   */
+  private Session utf8Session() {
+    Session s = utf8Session;
+    if (s == null) {
+      Properties extra = new Properties();
+      extra.putAll(session.getProperties());
+      extra.setProperty("mail.mime.allowutf8", "true");
+      s = newSession(extra);
+      utf8Session = s;
+    }
+    return s;
   }
 
   /** Connects and logs in. */
@@ -190,8 +210,9 @@ final class SmtpTransport implements Transport {
     if (trace != null && user != null && secret != null) {
       trace.addSecret(user, secret);
     }
-    TrackingSmtpTransport t = new TrackingSmtpTransport(session, AngusSessions.protocolName(server),
-        server.security() == dev.satchel.mail.Security.TLS);
+    boolean utf8 = serverOffersUtf8;
+    TrackingSmtpTransport t = new TrackingSmtpTransport(utf8 ? utf8Session() : session, AngusSessions.protocolName(server),
+        server.security() == dev.satchel.mail.Security.TLS, utf8);
     try {
       t.connect(server.host(), server.port(), user, secret);
     } catch (MessagingException e) {
@@ -210,6 +231,7 @@ final class SmtpTransport implements Transport {
               : "; check the port: submission is usually 587 (STARTTLS) or 465 (TLS)")
           + ". No credential was sent");
     }
+    serverOffersUtf8 = t.supportsExtension("SMTPUTF8");
     log.debug("connected to {}{}", server, user == null ? "" : " as " + user);
     transport = t;
   }
@@ -241,10 +263,21 @@ final class SmtpTransport implements Transport {
     String operation = "send message " + id;
     Map<String, EmailAddress> envelope = envelope(m);
     boolean smtpUtf8 = t.supportsExtension("SMTPUTF8");
+    boolean needsUtf8 = false;
     for (EmailAddress a : envelopeAddresses(m)) {
       if (a.needsSmtpUtf8() && !smtpUtf8) {
         throw new MailCommandException(operation, "address " + a.address() + " has a non-ASCII local part, which needs"
             + " SMTPUTF8, and " + server + " does not offer SMTPUTF8; nothing was sent", null);
+      }
+      needsUtf8 |= a.needsSmtpUtf8();
+    }
+    if (needsUtf8 && !t.utf8()) {
+      // This connection was opened before the server was known to offer SMTPUTF8: open one that uses it.
+      closeConnection();
+      connect();
+      t = transport;
+      if (t == null) {
+        throw new IllegalStateException("not connected");
       }
     }
     MimeMessage mime = toMime(m);

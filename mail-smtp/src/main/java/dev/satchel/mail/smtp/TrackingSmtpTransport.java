@@ -29,9 +29,16 @@ final class TrackingSmtpTransport extends SMTPTransport {
   }
 
   private volatile Phase phase = Phase.NOT_STARTED;
+  private final boolean utf8;
 
-  TrackingSmtpTransport(Session session, String protocolName, boolean ssl) {
+  TrackingSmtpTransport(Session session, String protocolName, boolean ssl, boolean utf8) {
     super(session, new URLName(protocolName, null, -1, null, null, null), protocolName, ssl);
+    this.utf8 = utf8;
+  }
+
+  /** Whether this connection sends commands as UTF-8 and asks for SMTPUTF8 (its session allows UTF-8). */
+  boolean utf8() {
+    return utf8;
   }
 
   Phase phase() {
