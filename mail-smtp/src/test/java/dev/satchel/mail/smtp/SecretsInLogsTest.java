@@ -3,11 +3,13 @@ package dev.satchel.mail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.icegreen.greenmail.util.GreenMail;
 import dev.satchel.mail.Credentials;
 import dev.satchel.mail.MailAuthenticationException;
 import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Security;
 import dev.satchel.mail.Transport;
+import dev.satchel.mail.testkit.TestMailServer;
+import dev.satchel.mail.testkit.TestUser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,25 +25,26 @@ class SecretsInLogsTest {
 
   @Test
   void noSecretAppearsInAnyLogOutput() throws Exception {
-    GreenMail greenMail = TestServers.greenMail();
-    try (Transport smtp = Transport.connect(TestServers.greenMailSettings(greenMail))) {
+    TestMailServer server = TestMailServer.start();
+    TestUser alice = TestServers.alice(server);
+    try (Transport smtp = Transport.connect(TestServers.settings(server, alice, Security.TLS))) {
       smtp.send(OutgoingMessage.builder().from("s@example.test").to("bob@example.test").text("traced body").build());
     }
-    assertThatThrownBy(() -> Transport.connect(TestServers.plain(greenMail.getSmtp().getPort())
+    assertThatThrownBy(() -> Transport.connect(TestServers.settings(server, alice, Security.NONE).toBuilder()
         .password(TestServers.ALICE, TestServers.WRONG_PASSWORD).build()))
         .isInstanceOf(MailAuthenticationException.class);
-    greenMail.stop();
+    server.close();
 
-    try (FakeSmtpServer server = new FakeSmtpServer()) {
-      server.password = TestServers.FAKE_PASSWORD;
-      server.extensions = List.of("AUTH LOGIN");
-      try (Transport smtp = Transport.connect(TestServers.plain(server.port())
+    try (FakeSmtpServer fake = new FakeSmtpServer()) {
+      fake.password = TestServers.FAKE_PASSWORD;
+      fake.extensions = List.of("AUTH LOGIN");
+      try (Transport smtp = Transport.connect(TestServers.plain(fake.port())
           .password("u@fake.test", TestServers.FAKE_PASSWORD).build())) {
         smtp.send(OutgoingMessage.builder().from("s@fake.test").to("b@fake.test").text("x").build());
       }
-      server.extensions = List.of("AUTH XOAUTH2");
-      server.acceptedToken = TestServers.FRESH_TOKEN;
-      try (Transport smtp = Transport.connect(TestServers.plain(server.port())
+      fake.extensions = List.of("AUTH XOAUTH2");
+      fake.acceptedToken = TestServers.FRESH_TOKEN;
+      try (Transport smtp = Transport.connect(TestServers.plain(fake.port())
           .credentials(Credentials.oauth2("u@fake.test", f -> f ? TestServers.FRESH_TOKEN : TestServers.STALE_TOKEN)).build())) {
         smtp.send(OutgoingMessage.builder().from("s@fake.test").to("b@fake.test").text("x").build());
       }

@@ -1,81 +1,87 @@
 package dev.satchel.mail.smtp;
 
-import static dev.satchel.mail.smtp.TestServers.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.icegreen.greenmail.util.GreenMail;
 import dev.satchel.mail.Attachment;
 import dev.satchel.mail.MailAuthenticationException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Protocol;
+import dev.satchel.mail.Security;
 import dev.satchel.mail.SendResult;
 import dev.satchel.mail.Transport;
+import dev.satchel.mail.testkit.TestMailServer;
+import dev.satchel.mail.testkit.TestMailServerExtension;
+import dev.satchel.mail.testkit.TestUser;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Sending real messages to GreenMail and checking, by parsing, what arrived. */
+/** Sending real messages to the testkit's server, plain and over TLS, and checking by parsing what arrived. */
+@ExtendWith(TestMailServerExtension.class)
 class SmtpTransportTest {
-  private GreenMail greenMail;
-  private MailSettings settings;
+  private TestMailServer server;
+  private TestUser alice;
 
   @BeforeEach
-  void start() {
-    greenMail = TestServers.greenMail();
-    settings = TestServers.greenMailSettings(greenMail);
-  }
-
-  @AfterEach
-  void stop() {
-    greenMail.stop();
+  void start(TestMailServer server) {
+    this.server = server;
+    this.alice = TestServers.alice(server);
   }
 
   private static OutgoingMessage.Builder message() {
     return OutgoingMessage.builder().from("Sender <sender@example.test>").to("bob@example.test").subject("Grüße ✓");
   }
 
-  private MimeMessage sendOne(OutgoingMessage m) throws Exception {
+  private MimeMessage sendOne(Security security, OutgoingMessage m) throws Exception {
     SendResult result;
-    try (Transport smtp = Transport.connect(settings)) {
+    try (Transport smtp = Transport.connect(TestServers.settings(server, alice, security))) {
       result = smtp.send(m);
     }
     assertThat(result.isComplete()).isTrue();
-    assertThat(greenMail.waitForIncomingEmail(10_000, 1)).isTrue();
-    MimeMessage received = greenMail.getReceivedMessages()[0];
-    assertThat(received.getMessageID()).isEqualTo(result.messageId());
-    assertThat(received.getSubject()).isEqualTo("Grüße ✓");
-    return received;
+    assertThat(server.awaitReceived(1, Duration.ofSeconds(10))).isTrue();
+    List<MimeMessage> received = TestServers.received(server);
+    assertThat(received).hasSize(1);
+    MimeMessage mime = received.get(0);
+    assertThat(mime.getMessageID()).isEqualTo(result.messageId());
+    assertThat(mime.getSubject()).isEqualTo("Grüße ✓");
+    return mime;
   }
 
-  @Test
-  void sendsPlainText() throws Exception {
-    MimeMessage received = sendOne(message().text("Hallo Bob,\nzweite Zeile – mit Umlauten äöü.").build());
+  @ParameterizedTest
+  @EnumSource(value = Security.class, names = {"NONE", "TLS"})
+  void sendsPlainText(Security security) throws Exception {
+    MimeMessage received = sendOne(security, message().text("Hallo Bob,\nzweite Zeile – mit Umlauten äöü.").build());
     assertThat(received.isMimeType("text/plain")).isTrue();
     assertThat(normalise((String) received.getContent())).isEqualTo("Hallo Bob,\nzweite Zeile – mit Umlauten äöü.");
   }
 
-  @Test
-  void sendsHtml() throws Exception {
-    MimeMessage received = sendOne(message().html("<p>Hallo <b>Bob</b> – äöü</p>").build());
+  @ParameterizedTest
+  @EnumSource(value = Security.class, names = {"NONE", "TLS"})
+  void sendsHtml(Security security) throws Exception {
+    MimeMessage received = sendOne(security, message().html("<p>Hallo <b>Bob</b> – äöü</p>").build());
     assertThat(received.isMimeType("text/html")).isTrue();
     assertThat(normalise((String) received.getContent())).isEqualTo("<p>Hallo <b>Bob</b> – äöü</p>");
   }
 
-  @Test
-  void sendsTextAndHtmlAsAlternatives() throws Exception {
-    MimeMessage received = sendOne(message().text("plain – text").html("<p>html – text</p>").build());
+  @ParameterizedTest
+  @EnumSource(value = Security.class, names = {"NONE", "TLS"})
+  void sendsTextAndHtmlAsAlternatives(Security security) throws Exception {
+    MimeMessage received = sendOne(security, message().text("plain – text").html("<p>html – text</p>").build());
     assertThat(received.isMimeType("multipart/alternative")).isTrue();
     MimeMultipart alt = (MimeMultipart) received.getContent();
     assertThat(alt.getCount()).isEqualTo(2);
@@ -85,14 +91,15 @@ class SmtpTransportTest {
     assertThat(normalise((String) alt.getBodyPart(1).getContent())).isEqualTo("<p>html – text</p>");
   }
 
-  @Test
-  void sendsAttachmentsWithUnicodeFilenames() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = Security.class, names = {"NONE", "TLS"})
+  void sendsAttachmentsWithUnicodeFilenames(Security security) throws Exception {
     byte[] pdf = new byte[70_000];
     for (int i = 0; i < pdf.length; i++) {
       pdf[i] = (byte) (i * 31);
     }
     byte[] csv = "a;b\nä;ö\n".getBytes(StandardCharsets.UTF_8);
-    MimeMessage received = sendOne(message().text("see attached")
+    MimeMessage received = sendOne(security, message().text("see attached")
         .attach(Attachment.of("Rechnung März €.pdf", "application/pdf", pdf))
         .attach(Attachment.of("données_日本.csv", "text/csv", csv))
         .build());
@@ -104,10 +111,11 @@ class SmtpTransportTest {
     assertThat(bytes(attachments.get(1))).isEqualTo(csv);
   }
 
-  @Test
-  void sendsInlineImageReferencedFromHtml() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = Security.class, names = {"NONE", "TLS"})
+  void sendsInlineImageReferencedFromHtml(Security security) throws Exception {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 1, 2, 3};
-    MimeMessage received = sendOne(message()
+    MimeMessage received = sendOne(security, message()
         .html("<p><img src=\"cid:logo123\"></p>")
         .attach(Attachment.inline("logo123", "logo.png", "image/png", png))
         .build());
@@ -123,26 +131,27 @@ class SmtpTransportTest {
   @Test
   void deliversToBccWithoutWritingItIntoTheHeaders() throws Exception {
     SendResult result;
-    try (Transport smtp = Transport.connect(settings)) {
+    try (Transport smtp = Transport.connect(TestServers.settings(server, alice, Security.NONE))) {
       result = smtp.send(message().text("x").cc("carol@example.test").bcc("secret-bcc@example.test").build());
     }
     assertThat(result.accepted()).extracting(a -> a.address())
         .containsExactly("bob@example.test", "carol@example.test", "secret-bcc@example.test");
-    assertThat(greenMail.waitForIncomingEmail(10_000, 3)).isTrue();
-    assertThat(greenMail.getReceivedMessagesForDomain("example.test")).hasSize(3);
-    for (MimeMessage m : greenMail.getReceivedMessages()) {
-      ByteArrayOutputStream raw = new ByteArrayOutputStream();
-      m.writeTo(raw);
-      assertThat(raw.toString(StandardCharsets.ISO_8859_1)).doesNotContainIgnoringCase("bcc").doesNotContain("secret-bcc");
+    assertThat(server.awaitReceived(3, Duration.ofSeconds(10))).isTrue();
+    assertThat(server.receivedRaw()).hasSize(3);
+    for (byte[] raw : server.receivedRaw()) {
+      assertThat(new String(raw, StandardCharsets.ISO_8859_1)).doesNotContainIgnoringCase("bcc:").doesNotContain("secret-bcc");
     }
   }
 
-  @Test
-  void wrongPasswordIsAnAuthenticationFailureThatNamesTheServerButNotTheSecret() {
-    MailSettings wrong = TestServers.plain(greenMail.getSmtp().getPort()).password(ALICE, TestServers.WRONG_PASSWORD).build();
+  @ParameterizedTest
+  @EnumSource(value = Security.class, names = {"NONE", "TLS"})
+  void wrongPasswordIsAnAuthenticationFailureThatNamesTheServerButNotTheSecret(Security security) {
+    MailSettings wrong = TestServers.settings(server, alice, security).toBuilder()
+        .password(TestServers.ALICE, TestServers.WRONG_PASSWORD).build();
+    int port = server.port(Protocol.SMTP, security);
     assertThatThrownBy(() -> Transport.connect(wrong))
         .isInstanceOf(MailAuthenticationException.class)
-        .hasMessageContaining("smtp://127.0.0.1:" + greenMail.getSmtp().getPort())
+        .hasMessageContaining("smtp://127.0.0.1:" + port)
         .hasMessageContaining("Check the username and password")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TestServers.WRONG_PASSWORD));
   }
@@ -151,18 +160,19 @@ class SmtpTransportTest {
   void sendsAThousandMessagesOverOneConnection() throws Exception {
     int n = 1000;
     Set<String> ids = new HashSet<>();
-    try (Transport smtp = Transport.connect(settings)) {
+    try (Transport smtp = Transport.connect(TestServers.settings(server, alice, Security.NONE))) {
       for (int i = 0; i < n; i++) {
         ids.add(smtp.send(message().text("message " + i).build()).messageId());
       }
     }
     assertThat(ids).hasSize(n);
-    assertThat(greenMail.waitForIncomingEmail(30_000, n)).isTrue();
+    assertThat(server.awaitReceived(n, Duration.ofSeconds(30))).isTrue();
     Set<String> received = new HashSet<>();
-    for (MimeMessage m : greenMail.getReceivedMessages()) {
+    List<MimeMessage> all = TestServers.received(server);
+    for (MimeMessage m : all) {
       received.add(m.getMessageID());
     }
-    assertThat(greenMail.getReceivedMessages()).hasSize(n);
+    assertThat(all).hasSize(n);
     assertThat(received).isEqualTo(ids);
   }
 

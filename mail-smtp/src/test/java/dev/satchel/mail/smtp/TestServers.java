@@ -1,10 +1,15 @@
 package dev.satchel.mail.smtp;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Protocol;
 import dev.satchel.mail.Security;
+import dev.satchel.mail.testkit.TestMailServer;
+import dev.satchel.mail.testkit.TestUser;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Properties;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,12 +27,19 @@ final class TestServers {
 
   private TestServers() {}
 
-  /** A GreenMail SMTP server on 127.0.0.1 with a dynamic port and user alice. */
-  static GreenMail greenMail() {
-    GreenMail gm = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    gm.start();
-    gm.setUser(ALICE, ALICE, ALICE_PASSWORD);
-    return gm;
+  /** Creates user alice on the test server. */
+  static TestUser alice(TestMailServer server) {
+    return server.createUser(ALICE, ALICE_PASSWORD);
+  }
+
+  /** Everything the test server received, parsed with Jakarta Mail (independent of Satchel's reader). */
+  static List<MimeMessage> received(TestMailServer server) throws Exception {
+    Session session = Session.getInstance(new Properties());
+    List<MimeMessage> out = new ArrayList<>();
+    for (byte[] raw : server.receivedRaw()) {
+      out.add(new MimeMessage(session, new ByteArrayInputStream(raw)));
+    }
+    return out;
   }
 
   static MailSettings.Builder plain(int port) {
@@ -38,7 +50,9 @@ final class TestServers {
         .writeTimeout(Duration.ofSeconds(10));
   }
 
-  static MailSettings greenMailSettings(GreenMail gm) {
-    return plain(gm.getSmtp().getPort()).password(ALICE, ALICE_PASSWORD).build();
+  static MailSettings settings(TestMailServer server, TestUser user, Security security) {
+    return server.settings(user, Protocol.SMTP, security).toBuilder()
+        .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10))
+        .build();
   }
 }

@@ -3,10 +3,11 @@ package dev.satchel.mail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.icegreen.greenmail.util.GreenMail;
 import dev.satchel.mail.MailConnectionException;
 import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Security;
 import dev.satchel.mail.TransportPool;
+import dev.satchel.mail.testkit.TestMailServer;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,12 +28,12 @@ class TransportPoolTest {
 
   @Test
   void eightThreadsSendTwoThousandMessagesNoneLostOrDuplicated() throws Exception {
-    GreenMail greenMail = TestServers.greenMail();
+    TestMailServer server = TestMailServer.start();
     int threads = 8;
     int perThread = 250;
     Set<String> sentIds = ConcurrentHashMap.newKeySet();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (TransportPool smtp = TransportPool.builder(TestServers.greenMailSettings(greenMail))
+    try (TransportPool smtp = TransportPool.builder(TestServers.settings(server, TestServers.alice(server), Security.NONE))
         .maxConnections(4).maxMessagesPerConnection(300).build()) {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -55,8 +56,8 @@ class TransportPoolTest {
     }
     int total = threads * perThread;
     assertThat(sentIds).hasSize(total);
-    assertThat(greenMail.waitForIncomingEmail(60_000, total)).isTrue();
-    MimeMessage[] received = greenMail.getReceivedMessages();
+    assertThat(server.awaitReceived(total, Duration.ofSeconds(60))).isTrue();
+    List<MimeMessage> received = TestServers.received(server);
     Map<String, Integer> counts = new HashMap<>();
     for (MimeMessage m : received) {
       counts.merge(m.getMessageID(), 1, Integer::sum);
@@ -64,7 +65,7 @@ class TransportPoolTest {
     assertThat(received).hasSize(total);
     assertThat(counts.keySet()).isEqualTo(sentIds);
     assertThat(counts.values()).containsOnly(1);
-    greenMail.stop();
+    server.close();
   }
 
   @Test
