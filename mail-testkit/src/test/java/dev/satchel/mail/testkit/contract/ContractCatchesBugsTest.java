@@ -27,7 +27,12 @@ class ContractCatchesBugsTest {
     BuggyContractRun.bugs = bugs;
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(BuggyContractRun.class)).build();
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
-    LauncherFactory.create().execute(request, listener);
+    try {
+      LauncherFactory.create().execute(request, listener);
+    } finally {
+      BuggyContractRun.protocol = Protocol.IMAP;
+      BuggyContractRun.bugs = Set.of();
+    }
     return listener.getSummary();
   }
 
