@@ -72,8 +72,11 @@ public final class MailExceptions {
     if (e instanceof IOException) {
       return connectionFailure(operation, server, e, e);
     }
-    return new MailConnectionException(operation + " failed on " + server + ": unexpected " + e.getClass().getSimpleName()
-        + detail(e.getMessage()), e);
+    // Angus lets parsing errors of malformed server answers escape as unchecked exceptions
+    // (NumberFormatException, NoSuchElementException, IndexOutOfBoundsException, ...): the session is
+    // no longer in a known state.
+    return new MailConnectionException(operation + " failed: " + server + " sent an answer that could not be understood ("
+        + e.getClass().getSimpleName() + detail(e.getMessage()) + "); the connection cannot be used further", e);
   }
 
   /** An authentication failure, saying what to check and never the secret. */
