@@ -79,6 +79,26 @@ public final class MailExceptions {
         + e.getClass().getSimpleName() + detail(e.getMessage()) + "); the connection cannot be used further", e);
   }
 
+  /**
+   * Translates a failure while connecting (greeting, capabilities, TLS, login) to {@code server}. Like
+   * {@link #translate}, except that there is no session to go on with: what {@code translate} would
+   * call a refused command (for example a garbage or negative greeting) is a
+   * {@link MailConnectionException} here. Authentication failures stay
+   * {@link MailAuthenticationException}.
+   *
+   * @param e the failure
+   * @return the exception to throw
+   */
+  public static MailException translateConnect(Server server, Exception e) {
+    MailException translated = translate("connect", server, e);
+    if (translated instanceof MailCommandException) {
+      return new MailConnectionException("connect to " + server + " failed: the server's greeting or its answer while"
+          + " connecting was refused or could not be understood" + detail(e.getMessage()) + "; check that the port is"
+          + " the " + server.protocol() + " port", e);
+    }
+    return translated;
+  }
+
   /** An authentication failure, saying what to check and never the secret. */
   public static MailAuthenticationException authenticationFailed(Server server, @Nullable String serverText, @Nullable Throwable cause) {
     return new MailAuthenticationException("login to " + server + " was refused" + detail(serverText)

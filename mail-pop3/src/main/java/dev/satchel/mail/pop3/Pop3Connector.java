@@ -91,7 +91,7 @@ public final class Pop3Connector implements MailboxConnector {
       return new Pop3Mailbox(settings, store, folder);
     } catch (MessagingException | RuntimeException e) {
       closeQuietly(store);
-      throw MailExceptions.translate("open the POP3 maildrop", server, e);
+      throw MailExceptions.translateConnect(server, e);
     }
   }
 
@@ -158,7 +158,7 @@ public final class Pop3Connector implements MailboxConnector {
     if (e instanceof AuthenticationFailedException afe) {
       return MailExceptions.authenticationFailed(server, afe.getMessage(), afe);
     }
-    return MailExceptions.translate("connect", server, e);
+    return MailExceptions.translateConnect(server, e);
   }
 
   private static boolean isEof(Exception e) {

@@ -218,14 +218,7 @@ final class SmtpTransport implements Transport {
       t.connect(server.host(), server.port(), user, secret);
     } catch (MessagingException e) {
       closeQuietly(t);
-      MailException failure = MailExceptions.translate("connect", server, e);
-      if (failure instanceof MailCommandException) {
-        // A refused or unreadable greeting or EHLO leaves no session to go on with.
-        throw new MailConnectionException("connect to " + server + " failed: the server's greeting or EHLO answer was"
-            + " refused or could not be understood (" + abbreviate(e.getMessage()) + "); check that the port is an"
-            + " SMTP port", e);
-      }
-      throw failure;
+      throw MailExceptions.translateConnect(server, e);
     } catch (RuntimeException e) {
       closeQuietly(t);
       throw new MailConnectionException("connect to " + server + " failed: " + e.getClass().getSimpleName()
@@ -242,14 +235,6 @@ final class SmtpTransport implements Transport {
     serverOffersUtf8 = t.supportsExtension("SMTPUTF8");
     log.debug("connected to {}{}", server, user == null ? "" : " as " + user);
     transport = t;
-  }
-
-  private static String abbreviate(@Nullable String text) {
-    if (text == null) {
-      return "";
-    }
-    String t = text.strip();
-    return t.length() > 200 ? t.substring(0, 200) + "..." : t;
   }
 
   private void closeConnection() {
