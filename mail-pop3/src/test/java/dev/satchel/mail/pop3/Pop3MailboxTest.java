@@ -34,11 +34,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class Pop3MailboxTest {
-  private GreenMailPop3 server;
+  private Pop3Fixture server;
 
   @BeforeEach
   void start() {
-    server = new GreenMailPop3();
+    server = new Pop3Fixture();
   }
 
   @AfterEach
@@ -178,7 +178,7 @@ class Pop3MailboxTest {
         proxy.cutBefore(line -> line.startsWith("RSET") || line.startsWith("DELE") || line.startsWith("QUIT"));
       }
     }
-    assertThat(server.visibleCount()).isEqualTo(1);
+    assertThat(server.storedCount()).isEqualTo(1);
   }
 
   @Test
@@ -230,7 +230,7 @@ class Pop3MailboxTest {
 
   @Test
   void wrongPasswordIsAnAuthenticationFailureWithoutTheSecret() {
-    MailSettings bad = server.settings().toBuilder().password(GreenMailPop3.USER, "wrong-secret").build();
+    MailSettings bad = server.settings().toBuilder().password(Pop3Fixture.USER, "wrong-secret").build();
     assertThatThrownBy(() -> Mailbox.connect(bad)).isInstanceOf(MailAuthenticationException.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-secret"));
   }
