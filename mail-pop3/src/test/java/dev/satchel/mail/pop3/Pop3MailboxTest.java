@@ -20,6 +20,7 @@ import dev.satchel.mail.SearchQuery;
 import dev.satchel.mail.Security;
 import dev.satchel.mail.SpecialUse;
 import dev.satchel.mail.SyncState;
+import dev.satchel.mail.TlsOptions;
 import dev.satchel.mail.Uid;
 import dev.satchel.mail.UidRange;
 import dev.satchel.mail.UnsupportedCapabilityException;
@@ -121,6 +122,39 @@ class Pop3MailboxTest {
       }
       assertThatThrownBy(() -> mailbox.fetch(mailbox.inbox(), new Uid.Pop3("nope"))).isInstanceOf(MailCommandException.class);
     }
+  }
+
+  @Test
+  void worksOverImplicitTls() throws Exception {
+    server.deliver("secure one", "Over TLS\r\n");
+    server.deliver("secure two");
+    try (Mailbox mailbox = Mailbox.connect(server.tlsSettings())) {
+      assertThat(mailbox.capabilities()).contains(Capability.UNIQUE_IDS, Capability.DELETE);
+      List<MessageSummary> list = mailbox.list(mailbox.inbox());
+      assertThat(list).extracting(m -> m.envelope().subject()).containsExactly("secure one", "secure two");
+      assertThat(mailbox.fetch(mailbox.inbox(), list.get(0).uid()).text())
+          .hasValueSatisfying(t -> assertThat(t).contains("Over TLS"));
+      try (InputStream raw = mailbox.openRaw(mailbox.inbox(), list.get(1).uid())) {
+        assertThat(new String(raw.readAllBytes(), StandardCharsets.UTF_8)).contains("Subject: secure two");
+      }
+      mailbox.delete(mailbox.inbox(), List.of(list.get(0).uid()));
+    }
+    try (Mailbox mailbox = Mailbox.connect(server.tlsSettings())) {
+      assertThat(mailbox.list(mailbox.inbox())).extracting(m -> m.envelope().subject()).containsExactly("secure two");
+    }
+  }
+
+  @Test
+  void implicitTlsRefusesACertificateItDoesNotTrust() {
+    MailSettings untrusting = server.tlsSettings().toBuilder().tls(TlsOptions.systemDefault()).build();
+    assertThatThrownBy(() -> Mailbox.connect(untrusting)).isInstanceOf(MailConnectionException.class);
+  }
+
+  @Test
+  void implicitTlsIsNotSpokenToAPlaintextPort() {
+    MailSettings wrongPort = server.tlsSettings().toBuilder()
+        .server(Protocol.POP3, "127.0.0.1", server.pop3Port(), Security.TLS).build();
+    assertThatThrownBy(() -> Mailbox.connect(wrongPort)).isInstanceOf(MailConnectionException.class);
   }
 
   @Test
