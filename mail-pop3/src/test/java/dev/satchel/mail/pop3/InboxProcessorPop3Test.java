@@ -102,7 +102,7 @@ class InboxProcessorPop3Test {
     assertThat(report.failed()).isEqualTo(1);
     assertThat(handled).containsExactly("good", "good too");
     // Checked through a fresh POP3 connection and in the test server's store.
-    assertThat(server.storedCount()).isEqualTo(1);
+    assertThat(server.awaitStoredCount(1)).isEqualTo(1);
     assertThat(subjectsOnServer()).containsExactly("bad");
   }
 
@@ -118,7 +118,7 @@ class InboxProcessorPop3Test {
         .build();
     assertThat(p.runOnce().handled()).isEqualTo(2);
     assertThat(handled).containsExactly("one", "two");
-    assertThat(server.storedCount()).isZero();
+    assertThat(server.awaitStoredCount(0)).isZero();
     server.deliver("three");
     assertThat(p.runOnce().handled()).isEqualTo(1);
     assertThat(handled).containsExactly("one", "two", "three");

@@ -9,6 +9,8 @@ import dev.satchel.mail.testkit.TestUser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The testkit's {@link TestMailServer} with one POP3 user, and shorthands for this module's tests:
@@ -59,6 +61,20 @@ final class Pop3Fixture implements AutoCloseable {
   /** Messages stored on the server (deletions committed by a QUIT are gone). */
   int storedCount() {
     return server.receivedRaw().size();
+  }
+
+  /**
+   * Waits (at most 30 s) until the server stores exactly {@code expected} messages and returns how
+   * many it stores then: the test server may expunge a session's deletions just after answering QUIT.
+   */
+  int awaitStoredCount(int expected) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int now = storedCount();
+    while (now != expected && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      now = storedCount();
+    }
+    return now;
   }
 
   /**
