@@ -263,7 +263,7 @@ class Pop3ReliabilityTest {
     answers.put("RETR#2", "+OK\r\n" + new String(ConnectionScript.randomGarbage(7, 400), StandardCharsets.ISO_8859_1));
     for (Map.Entry<String, String> a : answers.entrySet()) {
       String verb = a.getKey().split("#")[0];
-      try (ScriptedPop3Server scripted = new ScriptedPop3Server(verb, a.getValue().getBytes(StandardCharsets.ISO_8859_1))) {
+      try (MalformedPop3Server scripted = new MalformedPop3Server(verb, a.getValue().getBytes(StandardCharsets.ISO_8859_1))) {
         ReliabilityReport.recordBadInput("malformed POP3 " + verb + " answer");
         MailSettings s = MailSettings.builder().server(Protocol.POP3, "127.0.0.1", scripted.port(), Security.NONE)
             .password("u@example.test", "pw").connectTimeout(TIMEOUT).readTimeout(TIMEOUT).writeTimeout(TIMEOUT).build();
