@@ -129,10 +129,37 @@ final class Imap {
     if (text == null) {
       return "";
     }
+    text = rawUtf8(text);
     try {
       return MimeUtility.decodeText(text);
     } catch (UnsupportedEncodingException | RuntimeException e) {
       return text;
+    }
+  }
+
+  /**
+   * Undoes Angus reading raw 8-bit UTF-8 header bytes as ISO-8859-1 (servers pass such headers through
+   * unchanged): when every char fits in a byte and those bytes are valid UTF-8, decode them as UTF-8.
+   */
+  static String rawUtf8(String s) {
+    boolean high = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c > 0xFF) {
+        return s;
+      }
+      high |= c >= 0x80;
+    }
+    if (!high) {
+      return s;
+    }
+    byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return s;
     }
   }
 
