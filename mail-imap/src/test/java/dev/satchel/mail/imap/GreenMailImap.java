@@ -56,8 +56,12 @@ final class GreenMailImap implements AutoCloseable {
 
   MailFolder folder(User user, String name) {
     try {
-      return name.equalsIgnoreCase("INBOX") ? greenMail.getManagers().getImapHostManager().getInbox(user.gm())
-          : greenMail.getManagers().getImapHostManager().getFolder(user.gm(), name, true);
+      var host = greenMail.getManagers().getImapHostManager();
+      if (name.equalsIgnoreCase("INBOX")) {
+        return host.getInbox(user.gm());
+      }
+      MailFolder f = host.getFolder(user.gm(), name);
+      return f != null ? f : host.createMailbox(user.gm(), name);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
