@@ -798,9 +798,6 @@ final class ImapMailbox implements Mailbox {
           if (r == null) {
             break;
           }
-          if (r.isUnTagged() && !r.isBYE() && !r.isOK()) {
-            control.serverReported();
-          }
           if (!p.processIdleResponse(r)) {
             break;
           }
@@ -808,6 +805,23 @@ final class ImapMailbox implements Mailbox {
       } finally {
         control.ended();
       }
+      return Boolean.TRUE;
+    });
+  }
+
+  /**
+   * Calls {@code onChange} whenever the server tells this connection, unasked, that messages of the
+   * selected folder appeared, vanished or changed (EXISTS, EXPUNGE, VANISHED, FETCH), for as long as
+   * the connection lives. FETCH data this class asked for itself is not passed on.
+   */
+  void onServerChange(Folder folder, Runnable onChange) {
+    inFolder(folder, "watch " + folder.fullName(), p -> {
+      p.addResponseHandler(r -> {
+        if (r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir && ir.isUnTagged()
+            && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("VANISHED") || ir.keyEquals("FETCH"))) {
+          onChange.run();
+        }
+      });
       return Boolean.TRUE;
     });
   }

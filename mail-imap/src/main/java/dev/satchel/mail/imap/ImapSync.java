@@ -50,6 +50,8 @@ final class ImapSync {
   }
 
   Changes changesSince(SyncState old) {
+    // NOOP first: a server may hold back EXPUNGE news for a selected folder until the next command
+    mailbox.inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
     FolderStatus status = mailbox.status(folder);
     long validity = mailbox.uidValidity(folder);
     boolean sameValidity = old.uidValidity().isPresent() && old.uidValidity().getAsLong() == validity;

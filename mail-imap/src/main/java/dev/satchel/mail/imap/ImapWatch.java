@@ -49,6 +49,7 @@ final class ImapWatch implements Watch, Runnable {
   private volatile boolean running = true;
   private volatile @Nullable ImapMailbox connection;
   private volatile @Nullable IdleControl idle;
+  private final AtomicBoolean serverChanged = new AtomicBoolean();
   private SyncState state;
 
   private ImapWatch(MailSettings settings, MailboxOptions options, Folder folder, MailboxListener listener, SyncState state) {
@@ -91,7 +92,9 @@ final class ImapWatch implements Watch, Runnable {
         }
         boolean push = box.supports(Capability.PUSH);
         boolean first = true;
+        box.onServerChange(folder, this::serverChanged);
         while (running) {
+          serverChanged.set(false);
           Changes c = box.changesSince(folder, state);
           state = c.state();
           if (first) {
@@ -103,6 +106,9 @@ final class ImapWatch implements Watch, Runnable {
           }
           if (!running) {
             break;
+          }
+          if (serverChanged.get()) {
+            continue; // the server reported something while we were looking: look again
           }
           if (push) {
             idleOnce(box);
@@ -134,6 +140,14 @@ final class ImapWatch implements Watch, Runnable {
       }
     }
     timer.shutdownNow();
+  }
+
+  private void serverChanged() {
+    serverChanged.set(true);
+    IdleControl c = idle;
+    if (c != null) {
+      c.serverReported();
+    }
   }
 
   private void deliver(Changes c) {
@@ -235,7 +249,7 @@ final class ImapWatch implements Watch, Runnable {
     /** IDLE was accepted by the server. */
     void started(IMAPProtocol p) {
       protocol = p;
-      if (!running) {
+      if (!running || serverChanged.get()) {
         done();
         return;
       }
