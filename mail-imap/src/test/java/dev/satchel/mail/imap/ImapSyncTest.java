@@ -89,9 +89,13 @@ class ImapSyncTest {
       Uid oldUid = first.added().get(0).uid();
       long oldValidity = first.state().uidValidity().orElseThrow();
 
-      // the folder is recreated under the same name: a new UIDVALIDITY, old UIDs void
-      m.deleteFolder(box);
-      m.createFolder("Box");
+      // the folder is recreated under the same name: a new UIDVALIDITY, old UIDs void (GreenMail
+      // derives UIDVALIDITY from the clock in seconds, so recreate until it differs, with a deadline)
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+      do {
+        m.deleteFolder(box);
+        m.createFolder("Box");
+      } while (m.status(box).uidValidity().getAsLong() == oldValidity && System.nanoTime() < deadline);
       server.deliver(u, "Box", "after", "x");
       Changes resync = m.changesSince(box, first.state());
       assertThat(resync.state().uidValidity()).isPresent();
