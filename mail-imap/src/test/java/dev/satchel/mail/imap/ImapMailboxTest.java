@@ -261,6 +261,31 @@ class ImapMailboxTest {
   }
 
   @Test
+  void oauth2AsksTheTokenSourceOnEveryConnectAndRefreshesOnceAfterARefusal() {
+    GreenMailImap.User u = server.newUser();
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger forced = new java.util.concurrent.atomic.AtomicInteger();
+    // GreenMail checks an XOAUTH2 token like a password: a stale token is refused, a fresh one works
+    dev.satchel.mail.MailSettings settings = server.settings(u).toBuilder()
+        .credentials(dev.satchel.mail.Credentials.oauth2(u.address(), force -> {
+          asked.incrementAndGet();
+          if (force) {
+            forced.incrementAndGet();
+          }
+          return force ? u.password() : "stale-token";
+        }))
+        .build();
+    try (Mailbox m = Mailbox.connect(settings)) {
+      assertThat(m.list(m.inbox())).isEmpty();
+    }
+    try (Mailbox m = Mailbox.connect(settings)) {
+      assertThat(m.inbox().fullName()).isEqualTo("INBOX");
+    }
+    assertThat(asked.get()).isEqualTo(4);
+    assertThat(forced.get()).isEqualTo(2);
+  }
+
+  @Test
   void closeIsIdempotentAndNeverExpunges() {
     GreenMailImap.User u = server.newUser();
     server.deliver(u, "INBOX", "keep", "me");

@@ -114,6 +114,22 @@ class ImapWatchTest {
   }
 
   @Test
+  void idleIsReissuedAfterTheConfiguredInterval() throws Exception {
+    GreenMailImap.User u = server.newUser();
+    MailboxOptions options = FAST.toBuilder().idleRestart(Duration.ofSeconds(1)).build();
+    try (ImapProxy proxy = new ImapProxy(server.port(), Set.of());
+        Mailbox m = Mailbox.connect(GreenMailImap.settings(u, proxy.port()), options)) {
+      Recorder rec = new Recorder();
+      try (Watch w = m.watch(m.inbox(), rec)) {
+        await(() -> proxy.count("IDLE") >= 3, "IDLE was ended and re-issued twice");
+        server.deliver(u, "INBOX", "still pushed", "x");
+        await(() -> rec.hasSubject("still pushed"), "a delivery after the re-issues is reported");
+        assertThat(rec.drops).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void reportsFlagChangesFromAnotherConnection() {
     GreenMailImap.User u = server.newUser();
     server.deliver(u, "INBOX", "to flag", "x");
