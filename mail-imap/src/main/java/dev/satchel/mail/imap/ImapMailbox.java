@@ -29,6 +29,7 @@ import dev.satchel.mail.UnsupportedCapabilityException;
 import dev.satchel.mail.Watch;
 import dev.satchel.mail.internal.AngusSessions;
 import dev.satchel.mail.internal.MailExceptions;
+import dev.satchel.mail.internal.MimeWriter;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
@@ -727,7 +728,7 @@ final class ImapMailbox implements Mailbox {
   public Optional<Uid> append(Folder folder, OutgoingMessage message, Set<Flag> flags) {
     ensureOpen();
     try {
-      MimeMessage mime = OutgoingMime.toMimeMessage(message, Session.getInstance(new Properties()));
+      MimeMessage mime = MimeWriter.toMimeMessage(message, Session.getInstance(new Properties()));
       mime.setFlags(Imap.jakartaFlags(flags), true);
       IMAPFolder target = (IMAPFolder) store.getFolder(folder.fullName());
       AppendUID[] ids = target.appendUIDMessages(new jakarta.mail.Message[] {mime});
