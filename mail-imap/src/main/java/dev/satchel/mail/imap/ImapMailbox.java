@@ -493,6 +493,8 @@ final class ImapMailbox implements Mailbox {
     }
     IMAPFolder f = select(folder);
     long validity = uidValidity(folder);
+    // NOOP first, so that EXISTS/EXPUNGE news from other clients updates the message count
+    inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
     int total;
     try {
       total = f.getMessageCount();

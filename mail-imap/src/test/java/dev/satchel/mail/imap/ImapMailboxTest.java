@@ -192,18 +192,20 @@ class ImapMailboxTest {
     GreenMailImap.User u = server.newUser();
     server.deliver(u, "INBOX", "invoice 42", "pay now");
     server.deliver(u, "INBOX", "hello", "just saying hi");
+    server.deliver(u, "INBOX", "=?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", "aus Köln");
     try (Mailbox m = Mailbox.connect(server.settings(u))) {
       List<MessageSummary> all = m.list(m.inbox());
       m.addFlags(m.inbox(), List.of(all.get(1).uid()), Set.of(Flag.FLAGGED));
       assertThat(m.search(m.inbox(), SearchQuery.subject("invoice"))).containsExactly(all.get(0).uid());
+      assertThat(m.search(m.inbox(), SearchQuery.subject("Grüße"))).containsExactly(all.get(2).uid());
       assertThat(m.search(m.inbox(), SearchQuery.flagged())).containsExactly(all.get(1).uid());
       assertThat(m.search(m.inbox(), SearchQuery.and(SearchQuery.unseen(), SearchQuery.not(SearchQuery.flagged()))))
-          .containsExactly(all.get(0).uid());
+          .containsExactly(all.get(0).uid(), all.get(2).uid());
       assertThat(m.search(m.inbox(), SearchQuery.or(SearchQuery.subject("hello"), SearchQuery.subject("invoice"))))
           .hasSize(2);
-      assertThat(m.search(m.inbox(), SearchQuery.since(LocalDate.now().minusDays(1)))).hasSize(2);
+      assertThat(m.search(m.inbox(), SearchQuery.since(LocalDate.now().minusDays(1)))).hasSize(3);
       assertThat(m.search(m.inbox(), SearchQuery.larger(10_000_000))).isEmpty();
-      assertThat(m.search(m.inbox(), SearchQuery.all())).hasSize(2);
+      assertThat(m.search(m.inbox(), SearchQuery.all())).hasSize(3);
     }
   }
 
