@@ -134,6 +134,28 @@ class ImapMailboxTest {
   }
 
   @Test
+  void aServerThatIgnoresPartialRangesStillYieldsTheWholeAttachmentOnce() throws Exception {
+    GreenMailImap.User u = server.newUser();
+    byte[] data = new byte[200_000];
+    new java.util.Random(7).nextBytes(data);
+    try (ImapProxy proxy = new ImapProxy(server.port(), Set.of());
+        Mailbox m = Mailbox.connect(GreenMailImap.settings(u, proxy.port()),
+            dev.satchel.mail.MailboxOptions.builder().partialFetchSize(16 * 1024).build())) {
+      Uid uid = m.append(m.inbox(), OutgoingMessage.builder().from("x@example.test").to(u.address()).subject("s")
+          .text("t").attach(Attachment.of("d.bin", "application/octet-stream", data)).build(), Set.of()).orElseThrow();
+      Message msg = m.fetch(m.inbox(), uid);
+      proxy.ignorePartialRanges(true);
+      proxy.resetCounts();
+      assertThat(msg.attachments().get(0).bytes()).isEqualTo(data);
+      assertThat(proxy.count("UID FETCH")).isEqualTo(1);
+      proxy.ignorePartialRanges(false);
+      proxy.resetCounts();
+      assertThat(msg.attachments().get(0).bytes()).isEqualTo(data);
+      assertThat(proxy.count("UID FETCH")).isGreaterThan(10); // 16 KiB chunks of ~270 KB of base64
+    }
+  }
+
+  @Test
   void fetchOfMissingUidIsACommandError() {
     GreenMailImap.User u = server.newUser();
     server.deliver(u, "INBOX", "x", "y");

@@ -29,6 +29,8 @@ final class ImapProxy implements AutoCloseable {
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean refusing;
+  private volatile boolean ignoreRanges;
+  private volatile boolean stalled;
   private volatile boolean closed;
 
   /** Hides {@code hidden} capabilities; "KEYWORDS" hides \* in PERMANENTFLAGS. */
@@ -72,6 +74,16 @@ final class ImapProxy implements AutoCloseable {
     this.refusing = refuse;
   }
 
+  /** While true, partial ranges ({@code <offset.size>}) are removed from BODY fetches, as a server ignoring them. */
+  void ignorePartialRanges(boolean ignore) {
+    this.ignoreRanges = ignore;
+  }
+
+  /** While true, nothing the server sends reaches the clients (a hung server or network). */
+  void stall(boolean stall) {
+    this.stalled = stall;
+  }
+
   private void accept() {
     while (!closed) {
       try {
@@ -103,7 +115,15 @@ final class ImapProxy implements AutoCloseable {
           if (c == '\n' || line.size() >= 65536) {
             byte[] bytes = line.toByteArray();
             line.reset();
-            out.write(fromClient ? countCommand(bytes) : filter(bytes));
+            while (!fromClient && stalled && !closed) {
+              Thread.onSpinWait();
+              try {
+                Thread.sleep(10);
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
+            out.write(fromClient ? rewrite(countCommand(bytes)) : filter(bytes));
             if (bin.available() == 0) {
               out.flush();
             }
@@ -131,6 +151,15 @@ final class ImapProxy implements AutoCloseable {
       counts.computeIfAbsent(cmd, k -> new AtomicInteger()).incrementAndGet();
     }
     return line;
+  }
+
+  private byte[] rewrite(byte[] line) {
+    if (!ignoreRanges) {
+      return line;
+    }
+    String s = new String(line, StandardCharsets.ISO_8859_1);
+    String r = s.replaceAll("(BODY\\.PEEK\\[[^\\]]*\\])<\\d+\\.\\d+>", "$1");
+    return r.equals(s) ? line : r.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private byte[] filter(byte[] line) {

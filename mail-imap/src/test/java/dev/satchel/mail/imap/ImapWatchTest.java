@@ -130,6 +130,27 @@ class ImapWatchTest {
   }
 
   @Test
+  void aServerThatStopsAnsweringIsCutAndReconnected() throws Exception {
+    GreenMailImap.User u = server.newUser();
+    MailboxOptions options = FAST.toBuilder().idleRestart(Duration.ofSeconds(1)).build();
+    try (ImapProxy proxy = new ImapProxy(server.port(), Set.of())) {
+      dev.satchel.mail.MailSettings settings = GreenMailImap.settings(u, proxy.port()).toBuilder()
+          .readTimeout(Duration.ofSeconds(1)).build();
+      try (Mailbox m = Mailbox.connect(settings, options)) {
+        Recorder rec = new Recorder();
+        try (Watch w = m.watch(m.inbox(), rec)) {
+          await(() -> proxy.count("IDLE") >= 1, "the watch is idling");
+          proxy.stall(true);
+          await(() -> !rec.drops.isEmpty(), "the silent server is noticed and the connection cut");
+          proxy.stall(false);
+          server.deliver(u, "INBOX", "after the stall", "x");
+          await(() -> rec.hasSubject("after the stall"), "the watch reconnected and reports again");
+        }
+      }
+    }
+  }
+
+  @Test
   void reportsFlagChangesFromAnotherConnection() {
     GreenMailImap.User u = server.newUser();
     server.deliver(u, "INBOX", "to flag", "x");
