@@ -50,6 +50,10 @@ public final class MailExceptions {
     if (io != null) {
       return connectionFailure(operation, server, io, e);
     }
+    if (hasConnectionExceptionCause(e)) {
+      return new MailConnectionException(operation + " failed: the connection to " + server + " was lost or could not be"
+          + " opened" + detail(e.getMessage()), e);
+    }
     if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
       return new MailConnectionException(operation + " failed: the connection to " + server + " was closed by the server"
           + detail(e.getMessage()), e);
@@ -146,6 +150,26 @@ public final class MailExceptions {
       t = next;
     }
     return null;
+  }
+
+  /**
+   * True when Angus's IMAP layer reported a connection failure: its {@code iap.ConnectionException}
+   * (a BYE, a garbage greeting, or a new connection that could not be opened, whose I/O cause Angus
+   * drops). Matched by name: mail-core does not depend on Angus's imap artifact.
+   */
+  private static boolean hasConnectionExceptionCause(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 10; depth++) {
+      if (t.getClass().getName().equals("org.eclipse.angus.mail.iap.ConnectionException")) {
+        return true;
+      }
+      Throwable next = t instanceof MessagingException me && me.getNextException() != null ? me.getNextException() : t.getCause();
+      if (next == t) {
+        break;
+      }
+      t = next;
+    }
+    return false;
   }
 
   private static boolean looksLikeConnectionLoss(String msg) {

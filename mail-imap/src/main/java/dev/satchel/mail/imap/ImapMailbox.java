@@ -143,10 +143,12 @@ final class ImapMailbox implements Mailbox {
       return box;
     } catch (MessagingException e) {
       closeQuietly(store);
-      throw MailExceptions.translate("connect", server, e);
+      throw MailExceptions.translateConnect(server, e);
     } catch (RuntimeException e) {
       closeQuietly(store);
-      throw e;
+      // Angus's response parser can fail with an unchecked exception on a malformed answer (for
+      // example an unterminated FLAGS list in the SELECT answer): no session to go on with.
+      throw MailExceptions.translateConnect(server, e);
     }
   }
 
@@ -173,7 +175,7 @@ final class ImapMailbox implements Mailbox {
     } catch (AuthenticationFailedException e) {
       throw MailExceptions.authenticationFailed(server, e.getMessage(), e);
     } catch (MessagingException e) {
-      throw MailExceptions.translate("connect", server, e);
+      throw MailExceptions.translateConnect(server, e);
     }
   }
 
