@@ -46,6 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SmtpReliabilityTest {
   /** Every timeout in the settings under test. */
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  /** The timeouts of the load test, which injects no fault. */
+  private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(10);
   /**
    * "Did not hang": a send may wait twice (the lost first attempt, then the one retry on a new
    * connection that a loss before the hand-over allows), plus a margin for a loaded machine.
@@ -72,6 +74,11 @@ class SmtpReliabilityTest {
   private MailSettings settings() {
     return proxy.route(server.settings(alice, Protocol.SMTP).toBuilder()
         .connectTimeout(TIMEOUT).readTimeout(TIMEOUT).writeTimeout(TIMEOUT).build());
+  }
+
+  /** Settings for connections that no fault slows down: ordinary 10-second timeouts. */
+  private MailSettings healthy() {
+    return settings().toBuilder().connectTimeout(LOAD_TIMEOUT).readTimeout(LOAD_TIMEOUT).writeTimeout(LOAD_TIMEOUT).build();
   }
 
   private static OutgoingMessage message(String subject, int attachmentBytes) {
@@ -111,7 +118,7 @@ class SmtpReliabilityTest {
       }
     });
     proxy.defaultScript(ConnectionScript.passThrough());
-    try (Transport smtp = Transport.connect(settings())) {
+    try (Transport smtp = Transport.connect(healthy())) {
       smtp.send(message("after the stall", 0));
     }
     assertThat(server.awaitReceived(1, Duration.ofSeconds(10))).isTrue();
@@ -172,7 +179,7 @@ class SmtpReliabilityTest {
       }
     });
     proxy.defaultScript(ConnectionScript.passThrough());
-    try (Transport smtp = Transport.connect(settings())) {
+    try (Transport smtp = Transport.connect(healthy())) {
       smtp.send(message("answers whole", 0));
     }
     assertThat(server.awaitReceived(1, Duration.ofSeconds(10))).isTrue();
@@ -244,21 +251,19 @@ class SmtpReliabilityTest {
     ExecutorService pool = Executors.newFixedThreadPool(sessions);
     try {
       assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-        List<Future<?>> results = new ArrayList<>();
+        List<Future<Object>> results = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
           int n = i;
           results.add(pool.submit(() -> {
-            try (Transport smtp = Transport.connect(settings())) {
+            try (Transport smtp = connectForLoad(allConnected)) {
               allConnected.await(30, TimeUnit.SECONDS); // every connection is open at this point
               smtp.send(message("concurrent " + n, 2_000));
               smtp.send(message("concurrent " + n + " again", 0));
             }
-            return null;
+            return (Object) n;
           }));
         }
-        for (Future<?> f : results) {
-          f.get();
-        }
+        awaitAll(results);
       });
     } finally {
       pool.shutdownNow();
@@ -281,10 +286,46 @@ class SmtpReliabilityTest {
     long most = 0;
     for (int i = 0; i < 2; i++) {
       int index = proxy.connections().size();
-      try (Transport smtp = Transport.connect(settings())) {
+      try (Transport smtp = Transport.connect(healthy())) {
         most = Math.max(most, proxy.connection(index).bytes(direction));
       }
     }
     return most;
   }
+
+  /**
+   * A connection for the load test: ordinary timeouts (10 s; the 1-second ones are for the fault
+   * tests), and a failed connect breaks the barrier at once so that the others do not wait for it.
+   */
+  private Transport connectForLoad(CyclicBarrier allConnected) {
+    try {
+      return Transport.connect(healthy());
+    } catch (RuntimeException e) {
+      allConnected.reset();
+      throw e;
+    }
+  }
+
+  /** The tasks' results; on failure, the first failure that is not a consequence of another (a broken barrier). */
+  private static <T> List<T> awaitAll(List<Future<T>> futures) throws Exception {
+    List<T> out = new ArrayList<>();
+    Throwable first = null;
+    for (Future<T> f : futures) {
+      try {
+        out.add(f.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (first == null || first instanceof java.util.concurrent.BrokenBarrierException) {
+          first = e.getCause();
+        }
+      }
+    }
+    if (first instanceof Exception ex) {
+      throw ex;
+    }
+    if (first instanceof Error err) {
+      throw err;
+    }
+    return out;
+  }
+
 }
