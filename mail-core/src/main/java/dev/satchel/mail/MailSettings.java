@@ -100,6 +100,23 @@ public final class MailSettings {
     return tls;
   }
 
+  /**
+   * Equal when server, credentials, timeouts and TLS options are equal ({@link TlsOptions} compare by
+   * identity, except that {@link TlsOptions#systemDefault()} is a single instance).
+   */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof MailSettings s && s.server.equals(server) && Objects.equals(s.credentials, credentials)
+        && s.connectTimeout.equals(connectTimeout) && s.readTimeout.equals(readTimeout)
+        && s.writeTimeout.equals(writeTimeout) && s.tls.equals(tls);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(server, credentials, connectTimeout, readTimeout, writeTimeout, tls);
+  }
+
+  /** Shows server, user name, timeouts and TLS trust; never a password or token. */
   @Override
   public String toString() {
     return "MailSettings[server=" + server + ", credentials=" + credentials + ", connectTimeout=" + connectTimeout

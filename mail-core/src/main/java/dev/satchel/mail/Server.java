@@ -1,6 +1,7 @@
 package dev.satchel.mail;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * One mail server endpoint: protocol, host, port and transport security.
@@ -17,17 +18,21 @@ public record Server(Protocol protocol, String host, int port, Security security
   /**
    * Validates the endpoint.
    *
-   * @throws IllegalArgumentException when the host is blank or contains whitespace, or the port is
-   *     outside 1..65535
+   * @throws IllegalArgumentException when the host is blank or contains whitespace, a control
+   *     character or '/', or the port is outside 1..65535
+   * @throws NullPointerException when a component is null
    */
   public Server {
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(security, "security");
     if (host.isBlank()) {
       throw new IllegalArgumentException("host must not be blank");
     }
     for (int i = 0; i < host.length(); i++) {
       char c = host.charAt(i);
       if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/') {
-        throw new IllegalArgumentException("host must be a host name or IP address, was \"" + host + "\"");
+        throw new IllegalArgumentException("host must be a host name or IP address, was \"" + EmailAddress.escape(host) + "\"");
       }
     }
     if (port < 1 || port > 65535) {

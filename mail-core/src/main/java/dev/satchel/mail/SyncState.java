@@ -38,11 +38,16 @@ public final class SyncState {
    * @param uidNext the UIDNEXT (IMAP)
    * @param highestModSeq the HIGHESTMODSEQ (IMAP CONDSTORE)
    * @param known each known message id ({@link Uid#asString()}) to its flags and keywords
-   * @throws IllegalArgumentException when the folder name or an id holds a line break or tab
+   * @throws IllegalArgumentException when the folder name or an id is empty or holds a tab, CR, LF
+   *     or NUL, a flag is empty or holds a space or control, uidValidity is outside 1..4294967295,
+   *     uidNext is below 1 or highestModSeq below 0
    */
   public SyncState(String folder, OptionalLong uidValidity, OptionalLong uidNext, OptionalLong highestModSeq,
       Map<String, Set<String>> known) {
     checkToken("folder", folder);
+    checkRange("uidValidity", uidValidity, 1, 0xFFFF_FFFFL);
+    checkRange("uidNext", uidNext, 1, Long.MAX_VALUE);
+    checkRange("highestModSeq", highestModSeq, 0, Long.MAX_VALUE);
     this.folder = folder;
     this.uidValidity = uidValidity;
     this.uidNext = uidNext;
@@ -51,9 +56,7 @@ public final class SyncState {
     for (Map.Entry<String, Set<String>> e : known.entrySet()) {
       checkToken("message id", e.getKey());
       for (String f : e.getValue()) {
-        if (f.isEmpty() || f.chars().anyMatch(c -> c <= 32)) {
-          throw new IllegalArgumentException("flag must be non-empty without spaces or controls, was \"" + EmailAddress.escape(f) + "\"");
-        }
+        checkFlag(f);
       }
       copy.put(e.getKey(), Collections.unmodifiableSet(new TreeSet<>(e.getValue())));
     }
@@ -115,51 +118,110 @@ public final class SyncState {
   /**
    * Parses what {@link #serialize()} wrote.
    *
-   * @throws IllegalArgumentException when the text is not a complete serialized state, naming the line
+   * <p>Lines may end in LF or CRLF.
+   *
+   * @throws IllegalArgumentException when the text is not a complete serialized state: a wrong first
+   *     line, an unknown or malformed record, a repeated message id, no {@code end} line (truncated)
+   *     or text after it; the message names the line
    */
   public static SyncState parse(String text) {
     String[] lines = text.split("\n", -1);
-    if (lines.length < 3 || !lines[0].equals(MAGIC)) {
-      throw new IllegalArgumentException("not a Satchel sync state: first line must be \"" + MAGIC + "\"");
+    if (!strip(lines[0]).equals(MAGIC)) {
+      throw new IllegalArgumentException("not a Satchel sync state: line 1 must be \"" + MAGIC + "\", was \""
+          + EmailAddress.escape(lines[0]) + "\"");
     }
     String folder = null;
     OptionalLong validity = OptionalLong.empty();
     OptionalLong next = OptionalLong.empty();
     OptionalLong modseq = OptionalLong.empty();
     Map<String, Set<String>> known = new TreeMap<>();
-    boolean ended = false;
-    for (int i = 1; i < lines.length && !ended; i++) {
-      String line = lines[i];
+    int end = -1;
+    for (int i = 1; i < lines.length && end < 0; i++) {
+      String line = strip(lines[i]);
       String[] f = line.split("\t", -1);
       try {
         switch (f[0]) {
-          case "folder" -> folder = f[1];
-          case "uidvalidity" -> validity = OptionalLong.of(Long.parseLong(f[1]));
-          case "uidnext" -> next = OptionalLong.of(Long.parseLong(f[1]));
-          case "highestmodseq" -> modseq = OptionalLong.of(Long.parseLong(f[1]));
+          case "folder" -> {
+            fields(f, 2, 2);
+            checkToken("folder", f[1]);
+            if (folder != null) {
+              throw new IllegalArgumentException("second folder record");
+            }
+            folder = f[1];
+          }
+          case "uidvalidity" -> validity = OptionalLong.of(number(f, 1, 0xFFFF_FFFFL));
+          case "uidnext" -> next = OptionalLong.of(number(f, 1, Long.MAX_VALUE));
+          case "highestmodseq" -> modseq = OptionalLong.of(number(f, 0, Long.MAX_VALUE));
           case "m" -> {
+            fields(f, 2, 3);
+            checkToken("message id", f[1]);
             Set<String> flags = new TreeSet<>();
             if (f.length > 2 && !f[2].isEmpty()) {
-              flags.addAll(List.of(f[2].split(" ")));
+              for (String flag : f[2].split(" ", -1)) {
+                checkFlag(flag);
+                flags.add(flag);
+              }
             }
-            known.put(f[1], flags);
+            if (known.put(f[1], flags) != null) {
+              throw new IllegalArgumentException("message id \"" + EmailAddress.escape(f[1]) + "\" appears twice");
+            }
           }
-          case "end" -> ended = true;
+          case "end" -> {
+            fields(f, 1, 1);
+            end = i;
+          }
           default -> throw new IllegalArgumentException("unknown record \"" + EmailAddress.escape(f[0]) + "\"");
         }
-      } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
-        throw new IllegalArgumentException("malformed sync state at line " + (i + 1) + ": \"" + EmailAddress.escape(line) + "\"", e);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("malformed sync state at line " + (i + 1) + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("malformed sync state at line " + (i + 1) + " (\"" + EmailAddress.escape(line)
+            + "\"): " + e.getMessage(), e);
       }
     }
-    if (!ended) {
-      throw new IllegalArgumentException("sync state is truncated: no \"end\" line");
+    if (end < 0) {
+      throw new IllegalArgumentException("sync state is truncated after line " + lines.length + ": no \"end\" line");
+    }
+    for (int i = end + 1; i < lines.length; i++) {
+      if (!(i == lines.length - 1 && lines[i].isEmpty())) {
+        throw new IllegalArgumentException("malformed sync state at line " + (i + 1) + ": text after the \"end\" line");
+      }
     }
     if (folder == null) {
       throw new IllegalArgumentException("sync state has no folder line");
     }
-    return new SyncState(folder, validity, next, modseq, known);
+    try {
+      return new SyncState(folder, validity, next, modseq, known);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("malformed sync state: " + e.getMessage(), e);
+    }
+  }
+
+  /** Drops one trailing CR, so that a state stored with CRLF line ends still parses. */
+  private static String strip(String line) {
+    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+  }
+
+  private static void fields(String[] f, int min, int max) {
+    if (f.length < min || f.length > max) {
+      throw new IllegalArgumentException("expected " + (min == max ? String.valueOf(min) : min + " or " + max)
+          + " tab-separated fields, found " + f.length);
+    }
+  }
+
+  private static long number(String[] f, long min, long max) {
+    fields(f, 2, 2);
+    if (f[1].isEmpty() || f[1].length() > 19 || !f[1].chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(f[0] + " must be a decimal number, was \"" + EmailAddress.escape(f[1]) + "\"");
+    }
+    long value;
+    try {
+      value = Long.parseLong(f[1]);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(f[0] + " is too large, was " + f[1], e);
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(f[0] + " must be " + min + ".." + max + ", was " + value);
+    }
+    return value;
   }
 
   @Override
@@ -182,6 +244,18 @@ public final class SyncState {
     highestModSeq.ifPresent(v -> parts.add("highestModSeq=" + v));
     parts.add("known=" + known.size());
     return "SyncState[" + String.join(", ", parts) + "]";
+  }
+
+  private static void checkFlag(String f) {
+    if (f.isEmpty() || f.chars().anyMatch(c -> c <= 32 || c == 127)) {
+      throw new IllegalArgumentException("flag must be non-empty without spaces or controls, was \"" + EmailAddress.escape(f) + "\"");
+    }
+  }
+
+  private static void checkRange(String what, OptionalLong value, long min, long max) {
+    if (value.isPresent() && (value.getAsLong() < min || value.getAsLong() > max)) {
+      throw new IllegalArgumentException(what + " must be " + min + ".." + max + ", was " + value.getAsLong());
+    }
   }
 
   private static void checkToken(String what, String value) {

@@ -3,6 +3,7 @@ package dev.satchel.mail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -62,7 +63,8 @@ public final class TlsOptions {
   /**
    * Trusts the X.509 certificates in a PEM file (and only those).
    *
-   * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+   * @throws IllegalArgumentException when the file does not exist, cannot be read, is not PEM/DER
+   *     X.509 or holds no certificate; the message names the file
    */
   public static TlsOptions trustingPem(Path pemFile) {
     try (InputStream in = Files.newInputStream(pemFile)) {
@@ -77,6 +79,8 @@ public final class TlsOptions {
         ks.setCertificateEntry("cert-" + i++, c);
       }
       return trusting(ks);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("PEM file not found: " + pemFile, e);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot read certificates from " + pemFile + ": " + e.getMessage(), e);
     }

@@ -20,17 +20,22 @@ public sealed interface Uid permits Uid.Imap, Uid.Pop3 {
   static Uid parse(String text) {
     if (text.startsWith("imap:")) {
       String[] parts = text.substring(5).split("/", -1);
-      if (parts.length == 2) {
+      if (parts.length == 2 && isDigits(parts[0]) && isDigits(parts[1])) {
         try {
           return new Imap(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
         } catch (NumberFormatException e) {
-          // reported below
+          // too large: reported below
         }
       }
     } else if (text.startsWith("pop3:")) {
       return new Pop3(text.substring(5));
     }
-    throw new IllegalArgumentException("not a Satchel UID (imap:<uidvalidity>/<uid> or pop3:<uidl>): \"" + text + "\"");
+    throw new IllegalArgumentException(
+        "not a Satchel UID (imap:<uidvalidity>/<uid> or pop3:<uidl>): \"" + EmailAddress.escape(text) + "\"");
+  }
+
+  private static boolean isDigits(String s) {
+    return !s.isEmpty() && s.length() <= 19 && s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   /**
@@ -86,12 +91,12 @@ public sealed interface Uid permits Uid.Imap, Uid.Pop3 {
      */
     public Pop3 {
       if (uidl.isEmpty() || uidl.length() > 70) {
-        throw new IllegalArgumentException("UIDL must be 1..70 characters, was " + uidl.length() + ": \"" + uidl + "\"");
+        throw new IllegalArgumentException("UIDL must be 1..70 characters, was " + uidl.length() + ": \"" + EmailAddress.escape(uidl) + "\"");
       }
       for (int i = 0; i < uidl.length(); i++) {
         char c = uidl.charAt(i);
         if (c < 0x21 || c > 0x7E) {
-          throw new IllegalArgumentException("UIDL must be printable ASCII, was \"" + uidl + "\"");
+          throw new IllegalArgumentException("UIDL must be printable ASCII, was \"" + EmailAddress.escape(uidl) + "\"");
         }
       }
     }
