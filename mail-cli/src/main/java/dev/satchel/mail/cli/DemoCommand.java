@@ -33,9 +33,10 @@ import picocli.CommandLine.Mixin;
  * {@code satchel demo}: starts an embedded test mail server and shows, step by step, what IMAP, POP3
  * and SMTP do through Satchel, and how IMAP and POP3 differ.
  */
-@Command(name = "demo",
-    description = {"Start an embedded mail server on 127.0.0.1, send a message over SMTP, read it over IMAP and POP3,",
-        "and show the difference: IMAP manages mail on the server, POP3 only downloads. Needs nothing but Java."})
+@Command(mixinStandardHelpOptions = true, name = "demo",
+    description = {"See IMAP, POP3 and SMTP work, on an embedded server.",
+        "Starts a mail server inside this process on 127.0.0.1, sends a message over SMTP, reads it over IMAP and",
+        "POP3, and shows the difference: IMAP manages mail on the server, POP3 only downloads. Needs nothing but Java."})
 final class DemoCommand implements Callable<Integer>, HasCommonOptions {
   private static final Duration ARRIVAL = Duration.ofSeconds(30);
 

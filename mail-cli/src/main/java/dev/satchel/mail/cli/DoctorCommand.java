@@ -31,8 +31,9 @@ import picocli.CommandLine.Parameters;
  * {@code satchel doctor}: finds the settings for an address and checks each server step by step,
  * explaining each failure with its fix.
  */
-@Command(name = "doctor", sortOptions = false,
-    description = {"Find the settings for an address (--server, the registry, then autodiscovery) and check each server:",
+@Command(mixinStandardHelpOptions = true, name = "doctor", sortOptions = false,
+    description = {"Check why mail settings do not work, and say how to fix it.",
+        "Finds the settings for an address (--server, the registry, then autodiscovery) and checks each server:",
         "DNS, TCP, TLS and its certificate, STARTTLS, capabilities, and - with a password - login and quota.",
         "The password comes from $SATCHEL_PASSWORD (see --password-env), --password-stdin or --ask-password."},
     footer = {"", "Exit code 0 when every check passed (warnings allowed), 1 when a check failed."})

@@ -24,17 +24,16 @@ public final class ExitCodes {
   public static final int SOFTWARE = 70;
 
   /** The table shown at the end of {@code satchel --help}. */
-  static final String TABLE = String.join("%n",
-      "Exit codes:",
-      "  0   everything worked",
-      "  1   problems found (doctor: a check failed; send: some recipients refused)",
-      "  2   wrong command line",
-      "  3   nothing to work with: no settings for the address, no such message or folder, no password",
-      "  4   cannot connect: DNS, TCP, TLS, timeout or connection lost",
-      "  5   login refused",
-      "  6   the server refused a command, or the protocol cannot do it",
-      "  7   a local file could not be read or written",
-      "  70  a bug in satchel (run again with --verbose and report the stack trace)");
+  static final String TABLE = "Exit codes:%n"
+      + "  0   everything worked%n"
+      + "  1   problems found (doctor: a check failed; send: some recipients refused)%n"
+      + "  2   wrong command line%n"
+      + "  3   nothing to work with: no settings, no such message or folder, no password%n"
+      + "  4   cannot connect: DNS, TCP, TLS, timeout or connection lost%n"
+      + "  5   login refused%n"
+      + "  6   the server refused a command, or the protocol cannot do it%n"
+      + "  7   a local file could not be read or written%n"
+      + "  70  a bug in satchel (run again with --verbose and report the stack trace)";
 
   private ExitCodes() {}
 }

@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code satchel fetch}: one message, shown or saved as raw RFC 5322 bytes. */
-@Command(name = "fetch", sortOptions = false,
-    description = {"Show one message (headers, text body, attachments), or save it unchanged with --output.",
+@Command(mixinStandardHelpOptions = true, name = "fetch", sortOptions = false,
+    description = {"Show one message, or save it with --output.",
+        "Shows the headers, text body and attachments, or saves the raw message unchanged with --output.",
         "Fetching never marks the message read."})
 final class FetchCommand implements Runnable, HasCommonOptions {
   private final Satchel satchel;

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code satchel list}: the messages in a folder, one per line. */
-@Command(name = "list", sortOptions = false,
-    description = {"List the messages in a folder (default INBOX): UID, date, sender, size, flags and subject.",
+@Command(mixinStandardHelpOptions = true, name = "list", sortOptions = false,
+    description = {"List the messages in a folder.",
+        "One line per message (default folder INBOX): UID, date, sender, size, flags and subject.",
         "The UID in the first column is what 'satchel fetch' takes."})
 final class ListCommand implements Runnable, HasCommonOptions {
   private final Satchel satchel;

@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code satchel providers}: the settings and setup notes the registry has for an address or domain. */
-@Command(name = "providers", sortOptions = false,
-    description = {"Show the server settings and setup notes for an address or domain from the built-in registry,",
-        "or list the whole registry with --all."})
+@Command(mixinStandardHelpOptions = true, name = "providers", sortOptions = false,
+    description = {"Show the settings and setup notes for an address or domain.",
+        "Looks the address or domain up in the built-in registry (--discover also searches the network);",
+        "--all lists the whole registry."})
 final class ProvidersCommand implements Runnable, HasCommonOptions {
   /** The local part used to fill in host names when only a domain was given; login names are then shown as forms. */
   private static final String DOMAIN_ONLY = "satchel.domain-only";
@@ -123,8 +124,8 @@ final class ProvidersCommand implements Runnable, HasCommonOptions {
   }
 
   /** True when the user gave an address (not a domain), so login names can be shown filled in. */
-  private static boolean isAddress(@Nullable EmailAddress address) {
-    return address != null && !address.localPart().equals(DOMAIN_ONLY);
+  private static boolean isReal(EmailAddress address) {
+    return !address.localPart().equals(DOMAIN_ONLY);
   }
 
   private static void text(PrintWriter out, MailProvider p, @Nullable EmailAddress address) {
@@ -161,7 +162,7 @@ final class ProvidersCommand implements Runnable, HasCommonOptions {
 
   private static String serverLine(ProviderServer s, @Nullable EmailAddress address) {
     String host = address != null ? s.server(address).host() : s.host();
-    String login = isAddress(address) ? s.username(address) : s.username().toString();
+    String login = address != null && isReal(address) ? s.username(address) : s.username().toString();
     return String.format(Locale.ROOT, "    %-5s %-32s %5d  %-8s login: %s", s.protocol().name().toLowerCase(Locale.ROOT),
         host, s.port(), s.security(), login);
   }
@@ -174,7 +175,7 @@ final class ProvidersCommand implements Runnable, HasCommonOptions {
       all.addAll(p.outgoing());
       for (ProviderServer s : all) {
         String host = address != null ? s.server(address).host() : s.host();
-        String login = isAddress(address) ? s.username(address) : s.username().template();
+        String login = address != null && isReal(address) ? s.username(address) : s.username().template();
         out.println(String.join("\t", OutputFormat.cell(p.id()), OutputFormat.cell(p.name()),
             p.incoming().contains(s) ? "incoming" : "outgoing", s.protocol().name().toLowerCase(Locale.ROOT),
             OutputFormat.cell(host), Integer.toString(s.port()), s.security().name().toLowerCase(Locale.ROOT),
@@ -219,7 +220,7 @@ final class ProvidersCommand implements Runnable, HasCommonOptions {
     m.put("port", s.port());
     m.put("security", s.security().name().toLowerCase(Locale.ROOT));
     m.put("login", s.username().template());
-    if (isAddress(address)) {
+    if (address != null && isReal(address)) {
       m.put("loginName", s.username(address));
     }
     return m;

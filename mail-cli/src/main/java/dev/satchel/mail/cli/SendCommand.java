@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code satchel send}: sends one message over the account's SMTP server. */
-@Command(name = "send", sortOptions = false,
-    description = {"Send one message from ADDRESS over its SMTP server.",
+@Command(mixinStandardHelpOptions = true, name = "send", sortOptions = false,
+    description = {"Send one message over SMTP.",
+        "Sends from ADDRESS over that account's SMTP server.",
         "Exit code 1 when the server refused some recipients (they are listed on standard error)."})
 final class SendCommand implements Callable<Integer>, HasCommonOptions {
   private final Satchel satchel;
@@ -136,7 +137,7 @@ final class SendCommand implements Callable<Integer>, HasCommonOptions {
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+      throw new CliException(ExitCodes.USAGE, String.valueOf(e.getMessage()), e);
     }
   }
 }

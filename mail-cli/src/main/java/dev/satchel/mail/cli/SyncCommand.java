@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code satchel sync}: what changed in a folder since the last run, with the state kept in a file. */
-@Command(name = "sync", sortOptions = false,
-    description = {"Print what changed in a folder since the last run - new, changed and removed messages -",
-        "and save the new state to --state FILE. The first run reports every message as new.",
+@Command(mixinStandardHelpOptions = true, name = "sync", sortOptions = false,
+    description = {"Print what changed in a folder since the last run.",
+        "Lists new, changed and removed messages and saves the new state to --state FILE.",
+        "The first run reports every message as new.",
         "The state is saved only after the changes were printed: a crash means they are printed again, never lost."})
 final class SyncCommand implements Runnable, HasCommonOptions {
   private final Satchel satchel;
