@@ -6,4 +6,6 @@ module dev.satchel.mail.smtp {
   requires dev.satchel.mail;
   requires org.eclipse.angus.mail.smtp;
   requires org.slf4j;
+
+  provides dev.satchel.mail.spi.TransportConnector with dev.satchel.mail.smtp.SmtpConnector;
 }

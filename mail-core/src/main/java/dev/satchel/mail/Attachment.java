@@ -155,6 +155,7 @@ public final class Attachment {
   }
 
   private static String checkMediaType(String mediaType) {
+    OutgoingMessage.checkHeaderText("media type", mediaType); // before strip(), which would hide a trailing CR/LF
     String t = mediaType.strip().toLowerCase(Locale.ROOT);
     int slash = t.indexOf('/');
     boolean ok = slash > 0 && slash < t.length() - 1 && t.indexOf('/', slash + 1) < 0;

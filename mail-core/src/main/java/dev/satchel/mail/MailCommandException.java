@@ -1,5 +1,6 @@
 package dev.satchel.mail;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +13,7 @@ public final class MailCommandException extends MailException {
 
   private final String command;
   private final String serverResponse;
+  private final List<RejectedRecipient> rejectedRecipients;
 
   /**
    * Creates the exception.
@@ -20,9 +22,22 @@ public final class MailCommandException extends MailException {
    * @param serverResponse the server's response line, or an empty string when there was none
    */
   public MailCommandException(String command, String serverResponse, @Nullable Throwable cause) {
+    this(command, serverResponse, List.of(), cause);
+  }
+
+  /**
+   * Creates the exception for a message that was not sent because the server refused recipients.
+   *
+   * @param command what was attempted, for example {@code "send message <id@host>"}
+   * @param serverResponse the server's response, or a summary of the refusals
+   * @param rejectedRecipients each refused recipient with the server's reply
+   */
+  public MailCommandException(String command, String serverResponse, List<RejectedRecipient> rejectedRecipients,
+      @Nullable Throwable cause) {
     super(command + " refused by the server" + (serverResponse.isEmpty() ? "" : ": " + serverResponse), cause);
     this.command = command;
     this.serverResponse = serverResponse;
+    this.rejectedRecipients = List.copyOf(rejectedRecipients);
   }
 
   /** What was attempted. */
@@ -33,5 +48,14 @@ public final class MailCommandException extends MailException {
   /** The server's response, possibly empty. */
   public String serverResponse() {
     return serverResponse;
+  }
+
+  /**
+   * The recipients the server refused, when this exception is about a message that was not sent
+   * because of them (for example with {@link SendOptions.Builder#requireAllRecipients(boolean)});
+   * otherwise empty.
+   */
+  public List<RejectedRecipient> rejectedRecipients() {
+    return rejectedRecipients;
   }
 }

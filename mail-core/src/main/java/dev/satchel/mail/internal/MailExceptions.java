@@ -59,6 +59,11 @@ public final class MailExceptions {
     }
     if (e instanceof MessagingException) {
       String msg = e.getMessage();
+      if (msg != null && msg.contains("STARTTLS is required but host does not support STARTTLS")) {
+        return new MailConnectionException(operation + " failed: " + server + " does not offer STARTTLS, and STARTTLS is"
+            + " required, so the connection was closed before any credential was sent. Use Security.TLS on the"
+            + " implicit-TLS port, or check that this is the right server", e);
+      }
       if (msg != null && looksLikeConnectionLoss(msg)) {
         return new MailConnectionException(operation + " failed: the connection to " + server + " was lost" + detail(msg), e);
       }
@@ -74,8 +79,11 @@ public final class MailExceptions {
   /** An authentication failure, saying what to check and never the secret. */
   public static MailAuthenticationException authenticationFailed(Server server, @Nullable String serverText, @Nullable Throwable cause) {
     return new MailAuthenticationException("login to " + server + " was refused" + detail(serverText)
-        + ". Check the username and password; many providers need an app password or OAuth2, and some need IMAP/POP"
-        + " to be enabled in the account's web settings first", cause);
+        + (server.protocol() == dev.satchel.mail.Protocol.SMTP
+            ? ". Check the username and password; many providers need an app password or OAuth2 (check the token's"
+              + " scope allows sending), and some need SMTP AUTH to be enabled for the account first"
+            : ". Check the username and password; many providers need an app password or OAuth2, and some need IMAP/POP"
+              + " to be enabled in the account's web settings first"), cause);
   }
 
   private static MailConnectionException connectionFailure(String operation, Server server, Throwable io, Exception outer) {

@@ -17,7 +17,10 @@ import dev.satchel.mail.Security;
 import dev.satchel.mail.Server;
 import dev.satchel.mail.TlsOptions;
 import dev.satchel.mail.Uid;
+import dev.satchel.mail.internal.MimeReader;
+import dev.satchel.mail.internal.MimeWriter;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +33,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -79,6 +83,7 @@ public final class TestMailServer implements AutoCloseable {
   /** The only address the services listen on. */
   public static final String HOST = "127.0.0.1";
 
+  private static final Session SESSION = Session.getInstance(new Properties());
   private static final Logger LOG = LoggerFactory.getLogger(TestMailServer.class);
   private static final long STARTUP_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(30);
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -211,13 +216,14 @@ public final class TestMailServer implements AutoCloseable {
 
   /**
    * Puts a message straight into the user's INBOX, as if it had arrived over SMTP. The message is
-   * written with Satchel's MIME conversion; Bcc recipients are not written.
+   * written with the same MIME writer Satchel's {@code Transport} uses; Bcc recipients are not
+   * written.
    *
    * @throws IllegalArgumentException when the user does not belong to this server
    */
   public void deliver(TestUser to, OutgoingMessage message) {
     Objects.requireNonNull(message, "message");
-    deliver(to, MimeBridge.toBytes(message));
+    deliver(to, MimeWriter.toBytes(message));
   }
 
   /**
@@ -237,7 +243,7 @@ public final class TestMailServer implements AutoCloseable {
     }
     MimeMessage mime;
     try {
-      mime = new MimeMessage(MimeBridge.session(), new ByteArrayInputStream(rfc822));
+      mime = new MimeMessage(SESSION, new ByteArrayInputStream(rfc822));
     } catch (MessagingException e) {
       throw new IllegalArgumentException("not an RFC 5322 message: " + e.getMessage(), e);
     }
@@ -259,16 +265,14 @@ public final class TestMailServer implements AutoCloseable {
 
   /**
    * The same messages as {@link #receivedRaw()}, parsed. Each has its IMAP UID (with the INBOX's
-   * UIDVALIDITY), no flags, and its size in bytes.
+   * UIDVALIDITY), no flags, and its size in bytes. Parsed with the same MIME reader Satchel's
+   * {@code Mailbox} implementations use.
    */
   public List<Message> received() {
     List<Message> result = new ArrayList<>();
     for (Stored stored : stored()) {
-      try {
-        result.add(MimeBridge.read(stored.bytes(), new Uid.Imap(stored.uidValidity(), stored.message().getUid())));
-      } catch (MessagingException | IOException e) {
-        throw new IllegalStateException("cannot parse a stored message: " + e.getMessage(), e);
-      }
+      Uid uid = new Uid.Imap(stored.uidValidity(), stored.message().getUid());
+      result.add(MimeReader.read(new ByteArrayInputStream(stored.bytes()), uid));
     }
     return result;
   }

@@ -1,0 +1,8 @@
+/**
+ * The SMTP {@link dev.satchel.mail.Transport} on Angus Mail. Internal: reached only through
+ * {@link dev.satchel.mail.Transport#connect(dev.satchel.mail.MailSettings)}.
+ */
+@NullMarked
+package dev.satchel.mail.smtp;
+
+import org.jspecify.annotations.NullMarked;
