@@ -162,6 +162,9 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
           loginFix(protocol, provider, target)));
     } catch (MailException e) {
       checks.add(Check.fail("login", "failed: " + Satchel.oneLine(e.getMessage()), null));
+    } catch (IllegalStateException e) {
+      // no connector for the protocol on the class path
+      checks.add(Check.fail("login", "not possible: " + Satchel.oneLine(e.getMessage()), null));
     }
     return checks;
   }
