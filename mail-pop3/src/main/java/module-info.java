@@ -6,4 +6,6 @@ module dev.satchel.mail.pop3 {
   requires dev.satchel.mail;
   requires org.eclipse.angus.mail.pop3;
   requires org.slf4j;
+
+  provides dev.satchel.mail.spi.MailboxConnector with dev.satchel.mail.pop3.Pop3Connector;
 }

@@ -16,6 +16,7 @@ import dev.satchel.mail.Server;
 import dev.satchel.mail.Transport;
 import dev.satchel.mail.internal.AngusSessions;
 import dev.satchel.mail.internal.MailExceptions;
+import dev.satchel.mail.internal.MimeWriter;
 import dev.satchel.mail.internal.SentFolder;
 import dev.satchel.mail.smtp.TrackingSmtpTransport.Phase;
 import jakarta.mail.Address;
@@ -358,11 +359,7 @@ final class SmtpTransport implements Transport {
   }
 
   private MimeMessage toMime(OutgoingMessage m) {
-    try {
-      return InterimMime.toMimeMessage(m, session);
-    } catch (MessagingException e) {
-      throw new IllegalStateException("cannot build MIME for " + m + ": " + e.getMessage(), e);
-    }
+    return MimeWriter.toMimeMessage(m, session);
   }
 
   /** Envelope recipient (as sent in RCPT TO) to the caller's address, in order, without duplicates. */

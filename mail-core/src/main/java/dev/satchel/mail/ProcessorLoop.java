@@ -1,0 +1,173 @@
+package dev.satchel.mail;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The supervised loop behind {@link InboxProcessor#start}: runs, waits for the interval or a push,
+ * and after a failure waits with exponential backoff and jitter before reconnecting.
+ */
+final class ProcessorLoop implements InboxProcessor.Running {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorLoop.class);
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+  private final InboxProcessor processor;
+  private final Duration interval;
+  private final InboxProcessor.Listener listener;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private boolean runRequested;
+  private volatile boolean running = true;
+  private @Nullable Mailbox watchMailbox;
+  private @Nullable Watch watch;
+
+  private ProcessorLoop(InboxProcessor processor, Duration interval, InboxProcessor.Listener listener) {
+    this.processor = processor;
+    this.interval = interval;
+    this.listener = listener;
+  }
+
+  static ProcessorLoop start(InboxProcessor processor, Duration interval, InboxProcessor.Listener listener) {
+    ProcessorLoop loop = new ProcessorLoop(processor, interval, listener);
+    Thread t = new Thread(loop::loop, "satchel-inbox-processor-" + processor.stateKey());
+    t.setDaemon(true);
+    t.start();
+    return loop;
+  }
+
+  private void loop() {
+    Duration backoff = FIRST_BACKOFF;
+    try {
+      while (running) {
+        Duration wait;
+        try {
+          InboxProcessor.Report report = processor.runOnce();
+          backoff = FIRST_BACKOFF;
+          wait = interval;
+          notify(() -> listener.onRun(report));
+          startWatchIfOffered();
+        } catch (UnsupportedCapabilityException e) {
+          LOG.error("{}: stopped: {}", processor.stateKey(), e.getMessage());
+          notify(() -> listener.onStopped(e));
+          running = false;
+          break;
+        } catch (RuntimeException e) {
+          wait = jitter(backoff);
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+          LOG.warn("{}: run failed, retrying in {} ms: {}", processor.stateKey(), wait.toMillis(), e.getMessage());
+          Duration retryIn = wait;
+          notify(() -> listener.onFailure(e, retryIn));
+        }
+        await(wait);
+      }
+    } finally {
+      stopWatch();
+    }
+  }
+
+  private void startWatchIfOffered() {
+    if (watch != null || !processor.pushOffered() || !running) {
+      return;
+    }
+    Mailbox m = null;
+    try {
+      m = processor.openMailbox();
+      Folder folder = processor.folder(m);
+      watchMailbox = m;
+      watch = m.watch(folder, new MailboxListener() {
+        @Override
+        public void onChanges(Folder f, Changes changes) {
+          if (!changes.added().isEmpty()) {
+            runNow();
+          }
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.info("{}: push not available, polling every {}: {}", processor.stateKey(), interval, e.getMessage());
+      if (m != null) {
+        m.close();
+      }
+      watchMailbox = null;
+    }
+  }
+
+  private void stopWatch() {
+    Watch w = watch;
+    if (w != null) {
+      w.close();
+    }
+    Mailbox m = watchMailbox;
+    if (m != null) {
+      m.close();
+    }
+    watch = null;
+    watchMailbox = null;
+  }
+
+  private void await(Duration d) {
+    lock.lock();
+    try {
+      long nanos = d.toNanos();
+      while (running && !runRequested && nanos > 0) {
+        nanos = wake.awaitNanos(nanos);
+      }
+      runRequested = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static Duration jitter(Duration d) {
+    double factor = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+    return Duration.ofMillis(Math.max(1, (long) (d.toMillis() * factor)));
+  }
+
+  private void notify(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("an InboxProcessor.Listener threw; ignored", e);
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public void runNow() {
+    lock.lock();
+    try {
+      runRequested = true;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      running = false;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InboxProcessor.Running[" + processor.stateKey() + (running ? "" : ", stopped") + "]";
+  }
+}
