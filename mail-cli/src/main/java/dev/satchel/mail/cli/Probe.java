@@ -323,6 +323,9 @@ final class Probe {
 
   private void loginMethods() {
     List<String> methods = new ArrayList<>();
+    if (server.protocol() == Protocol.IMAP && !capabilities.contains("LOGINDISABLED")) {
+      methods.add("LOGIN");
+    }
     for (String c : capabilities) {
       if (c.startsWith("AUTH=")) {
         methods.add(c.substring(5));
