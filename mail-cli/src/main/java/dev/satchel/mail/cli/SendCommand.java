@@ -84,6 +84,10 @@ final class SendCommand implements Callable<Integer>, HasCommonOptions {
     if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
       throw new CliException(ExitCodes.USAGE, "no recipient: give at least one --to, --cc or --bcc");
     }
+    if (account.passwordStdin && body != null && "-".equals(body.textFile)) {
+      throw new CliException(ExitCodes.USAGE, "--password-stdin and --text-file - both want standard input:"
+          + " give the password in " + account.passwordEnv + " instead");
+    }
     EmailAddress from = Accounts.address(address);
     OutgoingMessage message = message(from);
     Accounts.Resolution resolution = Accounts.resolve(account, from);
