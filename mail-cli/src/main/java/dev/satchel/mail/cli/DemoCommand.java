@@ -25,6 +25,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,7 +105,7 @@ final class DemoCommand implements Callable<Integer>, HasCommonOptions {
       }
 
       step(out, 6, "POP3 delete after download removes the message for every client");
-      popDeleteAfterDownload(out, pop3, imap);
+      popDeleteAfterDownload(out, server, pop3, imap);
 
       step(out, 7, "Quota over IMAP");
       try (Mailbox box = Mailbox.connect(imap)) {
@@ -179,7 +181,8 @@ final class DemoCommand implements Callable<Integer>, HasCommonOptions {
     }
   }
 
-  private static void popDeleteAfterDownload(PrintWriter out, MailSettings pop3, MailSettings imap) {
+  private static void popDeleteAfterDownload(PrintWriter out, TestMailServer server, MailSettings pop3, MailSettings imap) {
+    int before = server.receivedRaw().size();
     List<Uid> downloaded = new ArrayList<>();
     try (Mailbox box = Mailbox.connect(pop3)) {
       for (MessageSummary m : box.list(box.inbox())) {
@@ -190,6 +193,11 @@ final class DemoCommand implements Callable<Integer>, HasCommonOptions {
       box.delete(box.inbox(), downloaded);
       out.println("  POP3 ends the session cleanly (QUIT): the server now removes " + downloaded.size() + " message"
           + (downloaded.size() == 1 ? "" : "s"));
+    }
+    // The embedded server removes the messages just after it answered QUIT: wait for it (bounded).
+    long deadline = System.nanoTime() + ARRIVAL.toNanos();
+    while (server.receivedRaw().size() > before - downloaded.size() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }
     try (Mailbox box = Mailbox.connect(imap)) {
       long left = box.status(box.inbox()).messages();
