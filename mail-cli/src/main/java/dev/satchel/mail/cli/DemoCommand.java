@@ -99,9 +99,13 @@ final class DemoCommand implements Callable<Integer>, HasCommonOptions {
       step(out, 5, "POP3 only downloads: it refuses what it cannot do, and says why");
       try (Mailbox box = Mailbox.connect(pop3)) {
         Uid uid = box.list(box.inbox()).get(0).uid();
-        refused(out, "mark read", () -> box.addFlags(box.inbox(), List.of(uid), Set.of(Flag.SEEN)));
-        refused(out, "move to Archive", () -> box.move(box.inbox(), List.of(uid), Folder.named("Archive")));
-        refused(out, "list folders", box::folders);
+        List<String> reasons = new ArrayList<>();
+        refused(out, reasons, "mark read", () -> box.addFlags(box.inbox(), List.of(uid), Set.of(Flag.SEEN)));
+        refused(out, reasons, "move to Archive", () -> box.move(box.inbox(), List.of(uid), Folder.named("Archive")));
+        refused(out, reasons, "list folders", box::folders);
+        if (!reasons.isEmpty()) {
+          out.println("  the exception explains: " + reasons.get(0));
+        }
       }
 
       step(out, 6, "POP3 delete after download removes the message for every client");
@@ -146,7 +150,7 @@ final class DemoCommand implements Callable<Integer>, HasCommonOptions {
     out.println("  INBOX has " + all.size() + " message" + (all.size() == 1 ? "" : "s") + ":");
     for (MessageSummary m : all) {
       out.println("    " + m.uid().asString() + "  from " + from(m) + "  \"" + m.envelope().subject() + "\""
-          + (box.protocol() == Protocol.IMAP ? (m.isSeen() ? "  read" : "  unread") : "") + "  " + Units.bytes(m.size()));
+          + (box.protocol() == Protocol.IMAP ? (m.isSeen() ? "  read" : "  unread") : ""));
     }
   }
 
@@ -172,12 +176,17 @@ final class DemoCommand implements Callable<Integer>, HasCommonOptions {
     }
   }
 
-  private static void refused(PrintWriter out, String what, Runnable action) {
+  private static void refused(PrintWriter out, List<String> reasons, String what, Runnable action) {
     try {
       action.run();
       out.println("  " + what + ": done (unexpected for POP3)");
     } catch (UnsupportedCapabilityException e) {
-      out.println("  " + what + ": refused - " + e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      int end = message.indexOf(". ");
+      out.printf(Locale.ROOT, "  %-16s -> refused: %s%n", what, end < 0 ? message : message.substring(0, end + 1));
+      if (end >= 0) {
+        reasons.add(message.substring(end + 2));
+      }
     }
   }
 

@@ -34,9 +34,10 @@ class DemoCommandTest {
         .contains("A moves it to Archive            -> B sees INBOX: 1, Archive: 1")
         .contains("A deletes it in Archive          -> B sees Archive: 0")
         // 5. POP3 refuses, with the reason
-        .containsPattern("mark read: refused - SERVER_FLAGS is not available over POP3 on this connection\\. .+")
-        .containsPattern("move to Archive: refused - MOVE is not available over POP3 on this connection\\. .+")
-        .containsPattern("list folders: refused - FOLDERS is not available over POP3")
+        .contains("mark read        -> refused: SERVER_FLAGS is not available over POP3 on this connection.")
+        .contains("move to Archive  -> refused: MOVE is not available over POP3 on this connection.")
+        .contains("list folders     -> refused: FOLDERS is not available over POP3 on this connection.")
+        .containsPattern("the exception explains: .*POP3 only downloads mail.*IMAP")
         // 6. POP3 delete after download
         .contains("POP3 downloads \"Minutes of Monday's meeting\" and deletes it on the server")
         .contains("a new IMAP connection sees INBOX: 0 messages - gone for every client, not just for the POP3 one")

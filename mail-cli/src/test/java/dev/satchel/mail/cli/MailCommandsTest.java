@@ -2,7 +2,10 @@ package dev.satchel.mail.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.satchel.mail.Flag;
+import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.Message;
+import dev.satchel.mail.MessageSummary;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.Protocol;
 import dev.satchel.mail.Security;
@@ -15,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,5 +217,35 @@ class MailCommandsTest {
     assertThat(again.out()).contains("0 added, 0 changed, 0 removed");
     assertThat(third.out().lines().toList()).hasSize(2);
     assertThat(third.out()).containsPattern("added\tpop3:\\S+\t\tTwo");
+  }
+
+  @Test
+  void listFetchAndSyncOverImap(TestMailServer server, @TempDir Path dir) throws Exception {
+    TestUser alice = aliceWithMail(server, "Keep", "Drop");
+    String imap = spec(server, Protocol.IMAP);
+    String state = dir.resolve("imap.state").toString();
+
+    Cli.Result list = cli().run("list", "alice@satchel.test", "--server", imap);
+    Cli.Result first = cli().run("sync", "alice@satchel.test", "--server", imap, "--state", state);
+    try (Mailbox mailbox = Mailbox.connect(server.settings(alice, Protocol.IMAP))) {
+      List<MessageSummary> all = mailbox.list(mailbox.inbox());
+      mailbox.addFlags(mailbox.inbox(), List.of(all.get(0).uid()), Set.of(Flag.SEEN));
+      mailbox.delete(mailbox.inbox(), List.of(all.get(1).uid()));
+    }
+    Cli.Result second = cli().run("sync", "alice@satchel.test", "--server", imap, "--state", state);
+    String keepUid = list.out().lines().filter(l -> l.endsWith("Keep")).findFirst().orElseThrow().split("\\s+")[0];
+    Path saved = dir.resolve("keep.eml");
+    Cli.Result fetch = cli().run("fetch", "alice@satchel.test", keepUid, "--server", imap, "-o", saved.toString());
+
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+    assertThat(list.out()).containsPattern("imap:\\d+/1\\s+.*bob@satchel\\.test.*\\.\\.\\.\\.\\.\\s+Keep")
+        .contains("2 messages in INBOX");
+    assertThat(first.out()).contains("2 added, 0 changed, 0 removed");
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(second.out()).containsPattern("changed\\s+" + java.util.regex.Pattern.quote(keepUid) + "\\s+seen")
+        .containsPattern("removed\\s+imap:\\d+/2").contains("0 added, 1 changed, 1 removed");
+    assertThat(fetch.exitCode()).as(fetch.toString()).isZero();
+    assertThat(fetch.err()).as("no progress bar without a terminal").isEmpty();
+    assertThat(Files.readString(saved)).contains("Subject: Keep");
   }
 }
