@@ -1,0 +1,82 @@
+package dev.satchel.mail.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs one variant: warm-up runs, then measured runs, each timed with {@link System#nanoTime()};
+ * reports the median. Also counts the bytes the calling thread allocated (HotSpot's per-thread
+ * counter), which shows garbage pressure for single-threaded variants.
+ */
+final class Runner {
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private Runner() {}
+
+  /** One run; returns how many items it handled (messages, bytes), checked by the caller. */
+  @FunctionalInterface
+  interface Task {
+    long run() throws Exception;
+  }
+
+  /** The outcome of one variant. */
+  record Result(String variant, List<Double> seconds, long items, long allocatedBytes, String note,
+      @org.jspecify.annotations.Nullable String error) {
+
+    double median() {
+      if (seconds.isEmpty()) {
+        return Double.NaN;
+      }
+      List<Double> s = new ArrayList<>(seconds);
+      s.sort(null);
+      int n = s.size();
+      return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    boolean ok() {
+      return error == null && !seconds.isEmpty();
+    }
+
+    Result withNote(String more) {
+      return new Result(variant, seconds, items, allocatedBytes, note.isEmpty() ? more : note + "; " + more, error);
+    }
+
+    String runs() {
+      StringBuilder b = new StringBuilder();
+      for (double d : seconds) {
+        b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", d));
+      }
+      return b.toString();
+    }
+  }
+
+  static Result measure(String variant, int warmups, int runs, Task task) {
+    long items = -1;
+    try {
+      for (int i = 0; i < warmups; i++) {
+        task.run();
+      }
+      List<Double> seconds = new ArrayList<>();
+      long allocated = 0;
+      for (int i = 0; i < runs; i++) {
+        System.gc();
+        long a0 = THREADS.getCurrentThreadAllocatedBytes();
+        long t0 = System.nanoTime();
+        items = task.run();
+        long t1 = System.nanoTime();
+        allocated += THREADS.getCurrentThreadAllocatedBytes() - a0;
+        seconds.add((t1 - t0) / 1e9);
+      }
+      Result r = new Result(variant, seconds, items, runs == 0 ? 0 : allocated / runs, "", null);
+      System.out.printf(Locale.ROOT, "    %-44s median %9.3f s  runs [%s]%n", variant, r.median(), r.runs());
+      return r;
+    } catch (Exception | LinkageError e) {
+      String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+      System.out.printf(Locale.ROOT, "    %-44s FAILED %s%n", variant, msg);
+      return new Result(variant, List.of(), items, 0, "", msg);
+    }
+  }
+}
