@@ -72,6 +72,7 @@ final class DownloadBench {
     void accept(byte[] b, int n) {
       crc32.update(b, 0, n);
       bytes += n;
+      Budget.check(bytes, size);
       if (probe) {
         while (nextQuarter < 4 && bytes >= (long) size * nextQuarter / 4) {
           maxLive = Math.max(maxLive, liveHeap());

@@ -93,6 +93,9 @@ final class ListingBench {
         long check = 0;
         List<Long> uids = new ArrayList<>(messages.length);
         for (Message m : messages) {
+          if (!prefetch) {
+            Budget.check(uids.size(), messages.length);
+          }
           uids.add(folder.getUID(m));
           m.getFlags();
           m.getReceivedDate();

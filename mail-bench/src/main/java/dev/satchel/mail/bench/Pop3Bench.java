@@ -140,7 +140,12 @@ final class Pop3Bench {
           fp.add(UIDFolder.FetchProfileItem.UID);
           folder.fetch(messages, fp);
         }
+        int seen = 0;
         for (Message m : messages) {
+          if (!prefetch) {
+            Budget.check(seen, messages.length);
+          }
+          seen++;
           String uid = folder.getUID(m);
           if (!known.contains(uid)) {
             try (InputStream in = m.getInputStream()) {

@@ -102,7 +102,7 @@ final class Report {
         for (Runner.Result r : m.values()) {
           rows.add(r.ok()
               ? String.format(Locale.ROOT, "%s | %.3f | %.0f | %.2fx | %.1fx | %.0f | %s", r.variant(), r.median(),
-                  o.messages / r.median(), r.median() / raw, naive / r.median(), r.allocatedBytes() / 1048576.0, r.runs())
+                  o.messages / r.median(), r.median() / raw, naive / r.median(), r.allocatedBytes() / 1048576.0, runs(r))
               : r.variant() + " | failed: " + r.error() + " | | | | |");
         }
       }
@@ -111,9 +111,10 @@ final class Report {
         double raw = median(m, RAW_DOWNLOAD);
         for (Runner.Result r : m.values()) {
           rows.add(r.ok()
-              ? String.format(Locale.ROOT, "%s | %.3f | %.1f | %.2fx | %.1f | %.0f | %s", r.variant(), r.median(),
-                  o.attachmentMb / r.median(), raw / r.median(), heap(r) / 1048576.0, r.allocatedBytes() / 1048576.0,
-                  r.runs())
+              ? String.format(Locale.ROOT, "%s | %.3f | %.1f | %.2fx | %s | %.0f | %s", r.variant(), r.median(),
+                  o.attachmentMb / r.median(), raw / r.median(),
+                  heap(r) < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", heap(r) / 1048576.0), r.allocatedBytes() / 1048576.0,
+                  runs(r))
               : r.variant() + " | failed: " + r.error() + " | | | | |");
         }
       }
@@ -123,7 +124,7 @@ final class Report {
         for (Runner.Result r : m.values()) {
           rows.add(r.ok()
               ? String.format(Locale.ROOT, "%s | %.3f | %.0f | %.2fx | %s", r.variant(), r.median(), o.sends / r.median(),
-                  best / r.median(), r.runs())
+                  best / r.median(), runs(r))
               : r.variant() + " | failed: " + r.error() + " | | |");
         }
       }
@@ -134,7 +135,7 @@ final class Report {
         for (Runner.Result r : m.values()) {
           rows.add(r.ok()
               ? String.format(Locale.ROOT, "%s | %.3f | %.2fx | %.1fx | %s", r.variant(), r.median(), r.median() / raw,
-                  naive / r.median(), r.runs())
+                  naive / r.median(), runs(r))
               : r.variant() + " | failed: " + r.error() + " | | |");
         }
       }
@@ -185,6 +186,12 @@ final class Report {
       }
     }
     return out;
+  }
+
+  private static String runs(Runner.Result r) {
+    return r.note().contains("extrapolated")
+        ? r.runs() + " (" + r.note().replaceAll("(^|.*; )(extrapolated[^;]*).*", "$2") + ")"
+        : r.runs();
   }
 
   private static double bestPeer(Map<String, Runner.Result> m) {

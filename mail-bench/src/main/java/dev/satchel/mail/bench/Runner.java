@@ -53,11 +53,34 @@ final class Runner {
     }
   }
 
+  /** The time budget for slow variants, in seconds; 0 for none. */
+  static volatile long budgetSeconds = 0;
+
   static Result measure(String variant, int warmups, int runs, Task task) {
+    return measure(variant, warmups, runs, task, false);
+  }
+
+  /**
+   * Measures a variant. With {@code budgeted}, a run that calls {@link Budget#check} past the time
+   * budget stops and counts as one run whose time is extrapolated; no further runs follow.
+   */
+  static Result measure(String variant, int warmups, int runs, Task task, boolean budgeted) {
     long items = -1;
     try {
       for (int i = 0; i < warmups; i++) {
-        task.run();
+        if (budgeted) {
+          Budget.start(budgetSeconds * 1_000_000_000L);
+        }
+        try {
+          task.run();
+        } catch (Budget.Exceeded e) {
+          // a warm-up only warms
+        } finally {
+          Budget.clear();
+        }
+      }
+      if (budgeted) {
+        return budgetedRuns(variant, runs, task);
       }
       List<Double> seconds = new ArrayList<>();
       long allocated = 0;
@@ -78,5 +101,32 @@ final class Runner {
       System.out.printf(Locale.ROOT, "    %-44s FAILED %s%n", variant, msg);
       return new Result(variant, List.of(), items, 0, "", msg);
     }
+  }
+
+  private static Result budgetedRuns(String variant, int runs, Task task) throws Exception {
+    List<Double> seconds = new ArrayList<>();
+    String note = "";
+    long items = -1;
+    for (int i = 0; i < runs; i++) {
+      System.gc();
+      long t0 = System.nanoTime();
+      Budget.start(budgetSeconds * 1_000_000_000L);
+      try {
+        items = task.run();
+        seconds.add((System.nanoTime() - t0) / 1e9);
+      } catch (Budget.Exceeded e) {
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        seconds.add(elapsed * e.total / e.done);
+        items = e.total;
+        note = String.format(Locale.ROOT, "extrapolated from %d of %d in %.0f s", e.done, e.total, elapsed);
+        break;
+      } finally {
+        Budget.clear();
+      }
+    }
+    Result r = new Result(variant, seconds, items, 0, note, null);
+    System.out.printf(Locale.ROOT, "    %-44s median %9.3f s  runs [%s]%s%n", variant, r.median(), r.runs(),
+        note.isEmpty() ? "" : " (" + note + ")");
+    return r;
   }
 }

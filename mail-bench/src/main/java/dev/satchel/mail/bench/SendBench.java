@@ -37,6 +37,7 @@ final class SendBench {
   private final BenchTarget target;
   private final int count;
   private final String body;
+  private volatile int sent;
 
   SendBench(BenchTarget target, int count) {
     this.target = target;
@@ -50,6 +51,11 @@ final class SendBench {
 
   int count() {
     return count;
+  }
+
+  /** How many messages the last run handed over (less than asked when it ran out of time). */
+  int sent() {
+    return sent;
   }
 
   private String subject(int i) {
@@ -104,6 +110,7 @@ final class SendBench {
         }
       }
     }
+    sent = n;
     return n;
   }
 
@@ -125,6 +132,7 @@ final class SendBench {
     } finally {
       threads.shutdownNow();
     }
+    sent = n;
     return n;
   }
 
@@ -133,7 +141,10 @@ final class SendBench {
     Session session = Session.getInstance(target.angus("smtp"));
     for (int i = 0; i < n; i++) {
       jakarta.mail.Transport.send(angusMessage(session, i));
+      sent = i + 1;
+      Budget.check(i + 1, n);
     }
+    sent = n;
     return n;
   }
 
@@ -148,6 +159,7 @@ final class SendBench {
         t.sendMessage(m, m.getAllRecipients());
       }
     }
+    sent = n;
     return n;
   }
 
@@ -160,10 +172,13 @@ final class SendBench {
         Email email = EmailBuilder.startingBlank().from(target.user().login()).to(target.sink().login())
             .withSubject(subject(i)).withPlainText(body).buildEmail();
         mailer.sendMail(email).join();
+        sent = i + 1;
+      Budget.check(i + 1, n);
       }
     } catch (Exception e) {
       throw new IllegalStateException("Simple Java Mail failed: " + e.getMessage(), e);
     }
+    sent = n;
     return n;
   }
 
@@ -190,7 +205,10 @@ final class SendBench {
     JavaMailSenderImpl sender = spring();
     for (int i = 0; i < n; i++) {
       sender.send(springMessage(sender, i));
+      sent = i + 1;
+      Budget.check(i + 1, n);
     }
+    sent = n;
     return n;
   }
 
@@ -202,6 +220,7 @@ final class SendBench {
       all[i] = springMessage(sender, i);
     }
     sender.send(all);
+    sent = n;
     return n;
   }
 
