@@ -28,8 +28,19 @@ final class Report {
     this.o = o;
   }
 
-  /** One line of the targets table. */
-  record Verdict(String target, String scenario, String goal, String measured, boolean met) {}
+  /** One line of the targets table; not measured when a variant it needs failed or did not run. */
+  record Verdict(String target, String scenario, String goal, String measured, boolean met) {
+    Verdict {
+      if (measured.contains("NaN")) {
+        measured = "not measured";
+        met = false;
+      }
+    }
+
+    String status() {
+      return measured.equals("not measured") ? "n/a" : met ? "met" : "MISSED";
+    }
+  }
 
   void print(PrintStream out) {
     out.println();
@@ -45,7 +56,7 @@ final class Report {
     out.println("==================== targets ====================");
     for (Verdict v : verdicts()) {
       out.printf(Locale.ROOT, "  %-28s %-12s %-34s %-40s %s%n", v.target(), v.scenario(), v.goal(), v.measured(),
-          v.met() ? "met" : "MISSED");
+          v.status());
     }
     for (String s : skipped) {
       out.println("  " + s);
@@ -59,7 +70,8 @@ final class Report {
     md.println("| server | scenario | target | measured | |");
     md.println("|---|---|---|---|---|");
     for (Verdict v : verdicts()) {
-      md.printf("| %s | %s | %s | %s | %s |%n", v.target(), v.scenario(), v.goal(), v.measured(), v.met() ? "met" : "**missed**");
+      md.printf("| %s | %s | %s | %s | %s |%n", v.target(), v.scenario(), v.goal(), v.measured(),
+          v.status().equals("MISSED") ? "**missed**" : v.status());
     }
     md.println();
     for (Map.Entry<String, Map<String, Runner.Result>> e : results.entrySet()) {
@@ -161,7 +173,7 @@ final class Report {
           double s = median(m, SATCHEL_DOWNLOAD);
           double raw = median(m, RAW_DOWNLOAD);
           Runner.Result sr = m.get(SATCHEL_DOWNLOAD);
-          double heapMb = sr == null ? Double.NaN : heap(sr) / 1048576.0;
+          double heapMb = sr == null || !sr.ok() || heap(sr) < 0 ? Double.NaN : heap(sr) / 1048576.0;
           out.add(new Verdict(t, "download", ">= 0.7x raw-socket throughput", fmt("%.2fx", raw / s), raw / s >= 0.7));
           out.add(new Verdict(t, "download", "heap growth < 32 MB", fmt("%.1f MB", heapMb), heapMb < 32));
         }
