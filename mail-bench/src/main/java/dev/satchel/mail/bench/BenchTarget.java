@@ -15,7 +15,7 @@ record BenchTarget(String name, String host, int imapPort, int pop3Port, int smt
   /** A login name and password; the login is also the address. */
   record Account(String login, String password) {
     static Account parse(String loginColonPassword) {
-      int i = loginColonPassword.lastIndexOf(':');
+      int i = loginColonPassword.indexOf(':');
       if (i <= 0 || i == loginColonPassword.length() - 1) {
         throw new IllegalArgumentException("an account must be given as address:password, was \"" + loginColonPassword + "\"");
       }

@@ -43,9 +43,7 @@ final class ListingBench {
       if (have > 0) {
         imap.deleteAll(FOLDER);
       }
-      for (int i = 0; i < count; i++) {
-        imap.append(FOLDER, Corpus.small("list", i));
-      }
+      imap.appendAll(FOLDER, i -> Corpus.small("list", i), 0, count);
     }
   }
 

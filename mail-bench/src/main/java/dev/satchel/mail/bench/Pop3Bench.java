@@ -56,9 +56,7 @@ final class Pop3Bench {
           imap.deleteAll("INBOX");
           have = 0;
         }
-        for (int i = have; i < count; i++) {
-          imap.append("INBOX", Corpus.small("pop", i));
-        }
+        imap.appendAll("INBOX", i -> Corpus.small("pop", i), have, count);
       }
     }
     try (Mailbox pop = Mailbox.connect(target.satchel(Protocol.POP3))) {
@@ -77,9 +75,7 @@ final class Pop3Bench {
   /** Adds the new messages (over IMAP, to the same INBOX). */
   void addNew() throws IOException {
     try (RawImap imap = target.rawImap()) {
-      for (int i = 0; i < fresh; i++) {
-        imap.append("INBOX", Corpus.small("new", i));
-      }
+      imap.appendAll("INBOX", i -> Corpus.small("new", i), 0, fresh);
     }
     expectNew = fresh;
   }
