@@ -208,9 +208,33 @@ final class RawImap implements Closeable {
    */
   void appendAll(String folder, java.util.function.IntFunction<byte[]> message, int from, int to) throws IOException {
     String caps = capabilities();
-    if (!caps.contains(" MULTIAPPEND") || !caps.contains(" LITERAL+")) {
+    if (!caps.contains(" LITERAL+")) {
       for (int i = from; i < to; i++) {
         append(folder, message.apply(i));
+      }
+      return;
+    }
+    if (!caps.contains(" MULTIAPPEND")) {
+      // pipelined: 200 APPEND commands with non-synchronizing literals, then their 200 answers
+      for (int start = from; start < to; start += 200) {
+        int end = Math.min(to, start + 200);
+        List<String> tags = new ArrayList<>();
+        for (int i = start; i < end; i++) {
+          byte[] m = message.apply(i);
+          String t = "b" + (++tag);
+          tags.add(t);
+          out.write((t + " APPEND " + quote(folder) + " {" + m.length + "+}\r\n").getBytes(StandardCharsets.UTF_8));
+          out.write(m);
+          out.write('\r');
+          out.write('\n');
+        }
+        out.flush();
+        for (String t : tags) {
+          String status = readUntilTagged(t, null);
+          if (!status.startsWith("OK")) {
+            throw new IOException("APPEND failed: " + status);
+          }
+        }
       }
       return;
     }
