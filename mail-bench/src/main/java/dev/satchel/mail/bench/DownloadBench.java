@@ -30,29 +30,31 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
  * the live heap then; the growth is the largest of those minus the baseline.
  */
 final class DownloadBench {
-  static final String FOLDER = "bench-big";
 
   private final BenchTarget target;
   private final int size;
   private final long crc;
   private long uid = -1;
+  /** One folder per attachment size, so that a folder seeded for another size is never mistaken for this one. */
+  private final String folderName;
 
   DownloadBench(BenchTarget target, int size) {
     this.target = target;
     this.size = size;
     this.crc = Corpus.attachmentCrc(size);
+    this.folderName = "bench-big-" + size;
   }
 
   /** Makes sure the folder holds exactly the one big message, and finds its UID. */
   void seed() throws IOException {
     try (RawImap imap = target.rawImap()) {
-      imap.ensureFolder(FOLDER);
-      if (imap.messages(FOLDER) != 1) {
-        System.out.printf("    seeding %s with one message carrying a %d-byte attachment%n", FOLDER, size);
-        imap.deleteAll(FOLDER);
-        imap.append(FOLDER, Corpus.bigMessage(size));
+      imap.ensureFolder(folderName);
+      if (imap.messages(folderName) != 1) {
+        System.out.printf("    seeding %s with one message carrying a %d-byte attachment%n", folderName, size);
+        imap.deleteAll(folderName);
+        imap.append(folderName, Corpus.bigMessage(size));
       }
-      List<Long> uids = imap.uids(FOLDER);
+      List<Long> uids = imap.uids(folderName);
       uid = uids.get(0);
     }
   }
@@ -130,7 +132,7 @@ final class DownloadBench {
   /** Satchel: {@code fetch} (structure and text only) and {@code MessagePart.open()} on the attachment. */
   void satchel(Sink sink) throws IOException {
     try (Mailbox mailbox = Mailbox.connect(target.satchel(Protocol.IMAP))) {
-      Folder folder = mailbox.folder(FOLDER).orElseThrow();
+      Folder folder = mailbox.folder(folderName).orElseThrow();
       long validity = ((Uid.Imap) mailbox.list(folder).get(0).uid()).uidValidity();
       Message m = mailbox.fetch(folder, new Uid.Imap(validity, uid));
       MessagePart part = m.attachments().get(0);
@@ -146,7 +148,7 @@ final class DownloadBench {
     Store store = session.getStore("imap");
     store.connect(target.user().login(), target.user().password());
     try {
-      IMAPFolder folder = (IMAPFolder) store.getFolder(FOLDER);
+      IMAPFolder folder = (IMAPFolder) store.getFolder(folderName);
       folder.open(jakarta.mail.Folder.READ_ONLY);
       try {
         jakarta.mail.Message m = folder.getMessageByUID(uid);
@@ -170,7 +172,7 @@ final class DownloadBench {
   /** The floor: one {@code UID FETCH uid (BODY.PEEK[2])} on a plain socket, base64-decoded as it streams. */
   void rawSocket(Sink sink) throws IOException {
     try (RawImap imap = target.rawImap()) {
-      imap.ok("EXAMINE " + RawImap.quote(FOLDER));
+      imap.ok("EXAMINE " + RawImap.quote(folderName));
       Base64Stream decoder = new Base64Stream(sink);
       imap.streamSection(uid, "2", decoder::write);
       decoder.finish();
