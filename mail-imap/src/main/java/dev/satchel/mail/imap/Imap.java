@@ -59,41 +59,6 @@ final class Imap {
     return r;
   }
 
-  /**
-   * Reads the responses to a command already written with tag {@code tag}, up to its tagged response,
-   * and handles them as {@link #run} does. A BYE or an I/O failure ends the connection.
-   */
-  static Response[] readTagged(IMAPProtocol p, String tag) throws ProtocolException {
-    List<Response> all = new ArrayList<>();
-    List<Response> other = new ArrayList<>();
-    Response last;
-    while (true) {
-      Response x;
-      try {
-        x = p.readResponse();
-      } catch (java.io.IOException e) {
-        x = Response.byeResponse(e);
-      }
-      all.add(x);
-      if (x.isBYE()) {
-        last = x;
-        break;
-      }
-      if (x.isTagged() && tag.equals(x.getTag())) {
-        last = x;
-        break;
-      }
-      if (x.isUnTagged() && !(x instanceof FetchResponse)) {
-        other.add(x);
-      }
-    }
-    if (!other.isEmpty()) {
-      p.notifyResponseHandlers(other.toArray(new Response[0]));
-    }
-    p.handleResult(last);
-    return all.toArray(new Response[0]);
-  }
-
   /** The numbers of every untagged {@code * SEARCH} response. */
   static long[] searchResult(Response[] responses) {
     long[] out = new long[16];

@@ -78,7 +78,6 @@ final class ImapMailbox implements Mailbox {
   private final Set<Capability> capabilities;
   private final @Nullable RecordingSockets sockets;
   private @Nullable IMAPFolder selected;
-  private @Nullable Prefetch prefetch;
   private boolean closed;
 
   private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
@@ -240,13 +239,7 @@ final class ImapMailbox implements Mailbox {
     return MailExceptions.translate(operation, settings.server(), e);
   }
 
-  /** Throws when closed, and reads away a partial fetch a stream sent ahead, so that commands stay in step. */
   private void ensureOpen() {
-    checkOpen();
-    drainPrefetch();
-  }
-
-  private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this mailbox is closed");
     }
@@ -261,10 +254,6 @@ final class ImapMailbox implements Mailbox {
   /** Selects {@code folder} (read-write) unless it is already selected. */
   IMAPFolder select(Folder folder) {
     ensureOpen();
-    return selectChecked(folder);
-  }
-
-  private IMAPFolder selectChecked(Folder folder) {
     IMAPFolder current = selected;
     if (current != null && current.isOpen() && current.getFullName().equals(folder.fullName())) {
       return current;
@@ -605,42 +594,15 @@ final class ImapMailbox implements Mailbox {
   /**
    * One partial fetch: {@code BODY.PEEK[section]<offset.length>} of one message. Used by streams; the
    * answer is null when the message is gone.
-   *
-   * <p>With {@code sendNext}, the command for the following range ({@code offset + length}) is written
-   * before this one's answer is read, so that the server prepares the next chunk while the caller
-   * consumes this one. That answer stays unread in the connection, owned by {@code owner}; the next
-   * call for that range picks it up, and any other command first reads it away (at most one chunk).
    */
-  org.eclipse.angus.mail.imap.protocol.@Nullable BODY partialFetch(Object owner, Folder folder, long validity, long uid,
-      String section, long offset, int length, boolean sendNext) {
-    checkOpen();
-    Prefetch ahead = prefetch;
-    @Nullable String aheadTag = ahead != null && ahead.owner() == owner && ahead.uid() == uid
-        && ahead.offset() == offset && ahead.length() == length && ahead.folder().equals(folder.fullName())
-        ? ahead.tag() : null;
-    if (aheadTag == null) {
-      drainPrefetch();
-    }
-    IMAPFolder f = selectChecked(folder);
-    long current;
-    try {
-      current = f.getUIDValidity();
-    } catch (MessagingException e) {
-      throw fail("UIDVALIDITY of " + folder.fullName(), e);
-    }
-    if (current != validity) {
-      drainPrefetch();
+  org.eclipse.angus.mail.imap.protocol.@Nullable BODY partialFetch(Folder folder, long validity, long uid, String section,
+      long offset, int length) {
+    ensureOpen();
+    if (uidValidity(folder) != validity) {
       return null;
     }
-    prefetch = null;
-    Response[] r = inFolder(folder, "fetch UID " + uid, p -> {
-      String tag = aheadTag != null ? aheadTag : write(p, partialCommand(uid, section, offset, length));
-      if (sendNext) {
-        String next = write(p, partialCommand(uid, section, offset + length, length));
-        prefetch = new Prefetch(owner, folder.fullName(), uid, offset + length, length, next);
-      }
-      return Imap.readTagged(p, tag);
-    });
+    String cmd = "UID FETCH " + uid + " (BODY.PEEK[" + section + "]<" + offset + "." + length + ">)";
+    Response[] r = inFolder(folder, "fetch UID " + uid, p -> Imap.run(p, cmd, null));
     for (Response x : r) {
       if (x instanceof FetchResponse fr && Imap.uidOf(fr) == uid) {
         for (int i = 0; i < fr.getItemCount(); i++) {
@@ -652,48 +614,6 @@ final class ImapMailbox implements Mailbox {
     }
     return null;
   }
-
-  private static String partialCommand(long uid, String section, long offset, int length) {
-    return "UID FETCH " + uid + " (BODY.PEEK[" + section + "]<" + offset + "." + length + ">)";
-  }
-
-  private static String write(IMAPProtocol p, String command) throws ProtocolException {
-    try {
-      return p.writeCommand(command, null);
-    } catch (java.io.IOException e) {
-      p.handleResult(Response.byeResponse(e));
-      throw new ProtocolException("writing " + command + " failed", e);
-    }
-  }
-
-  /** Reads away the answer to a partial fetch sent ahead by {@code owner}, if it is still unread. */
-  void dropPrefetch(Object owner) {
-    Prefetch ahead = prefetch;
-    if (ahead != null && ahead.owner() == owner && !closed) {
-      drainPrefetch();
-    }
-  }
-
-  /** Reads away (and discards) the answer to a partial fetch sent ahead, keeping commands in step. */
-  private void drainPrefetch() {
-    Prefetch ahead = prefetch;
-    if (ahead == null) {
-      return;
-    }
-    prefetch = null;
-    IMAPFolder current = selected;
-    if (current == null || !current.isOpen()) {
-      return;
-    }
-    try {
-      current.doCommand(p -> Imap.readTagged(p, ahead.tag()));
-    } catch (MessagingException e) {
-      LOG.debug("reading away a partial fetch sent ahead failed: {}", e.getMessage());
-    }
-  }
-
-  /** A partial fetch written to the server whose answer is not read yet. */
-  private record Prefetch(Object owner, String folder, long uid, long offset, int length, String tag) {}
 
   boolean isClosed() {
     return closed;
@@ -943,7 +863,6 @@ final class ImapMailbox implements Mailbox {
     if (closed) {
       return;
     }
-    drainPrefetch();
     closed = true;
     unselect();
     try {

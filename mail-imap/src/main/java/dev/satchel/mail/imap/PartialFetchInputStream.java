@@ -13,10 +13,6 @@ import org.jspecify.annotations.Nullable;
  * {@code UID FETCH uid (BODY.PEEK[section]<offset.size>)} commands, so that at most one chunk is in
  * memory and the message is never marked seen.
  *
- * <p>From the second chunk on, the command for the next chunk is sent before the current one is read
- * (see {@link ImapMailbox#partialFetch}), so the server works while the caller consumes; at most two
- * chunks are held at a time.
- *
  * <p>Guards against servers that ignore partial ranges: when the first answer is larger than asked,
  * that answer is the whole section, and the stream ends after it instead of asking again.
  */
@@ -56,8 +52,7 @@ final class PartialFetchInputStream extends InputStream {
       }
       @Nullable BODY body;
       try {
-        // pipeline from the second chunk on: the first answer has shown that the server honours ranges
-        body = mailbox.partialFetch(this, folder, uidValidity, uid, section, offset, chunk, offset > 0);
+        body = mailbox.partialFetch(folder, uidValidity, uid, section, offset, chunk);
       } catch (MailException e) {
         throw new IOException("reading UID " + uid + " in " + folder.fullName() + " failed: " + e.getMessage(), e);
       }
@@ -75,9 +70,6 @@ final class PartialFetchInputStream extends InputStream {
             + " instead of " + offset);
       } else if (n < chunk) {
         eof = true;
-      }
-      if (eof) {
-        mailbox.dropPrefetch(this);
       }
       if (ba == null || n == 0) {
         eof = true;
@@ -121,9 +113,6 @@ final class PartialFetchInputStream extends InputStream {
 
   @Override
   public void close() {
-    if (!closed && !mailbox.isClosed()) {
-      mailbox.dropPrefetch(this);
-    }
     closed = true;
     buf = new byte[0];
     bufPos = 0;
