@@ -505,6 +505,7 @@ final class ImapMailbox implements Mailbox {
     }
     int want = Math.min(count, total);
     Map<Long, MessageSummary> byUid = new TreeMap<>(Collections.reverseOrder());
+    AddressCache cache = new AddressCache();
     int batch = options.listBatchSize();
     // Sequence numbers are stable across these FETCH commands: a server may not send EXPUNGE during FETCH.
     for (int hi = total; hi > total - want; hi -= batch) {
@@ -513,7 +514,7 @@ final class ImapMailbox implements Mailbox {
       Response[] r = inFolder(folder, "listNewest " + folder.fullName(), p -> Imap.run(p, cmd, null));
       for (Response x : r) {
         if (x instanceof FetchResponse fr) {
-          MessageSummary m = Imap.summary(fr, validity);
+          MessageSummary m = Imap.summary(fr, validity, cache);
           if (m != null) {
             byUid.put(((Uid.Imap) m.uid()).uid(), m);
           }
@@ -532,6 +533,7 @@ final class ImapMailbox implements Mailbox {
   /** Summaries for sorted UIDs, one UID FETCH per batch, oldest first. */
   List<MessageSummary> summaries(Folder folder, long validity, long[] uids) {
     List<MessageSummary> out = new ArrayList<>(uids.length);
+    AddressCache cache = new AddressCache();
     int batch = options.listBatchSize();
     for (int i = 0; i < uids.length; i += batch) {
       long[] chunk = Arrays.copyOfRange(uids, i, Math.min(uids.length, i + batch));
@@ -540,7 +542,7 @@ final class ImapMailbox implements Mailbox {
       List<MessageSummary> part = new ArrayList<>(chunk.length);
       for (Response x : r) {
         if (x instanceof FetchResponse fr) {
-          MessageSummary m = Imap.summary(fr, validity);
+          MessageSummary m = Imap.summary(fr, validity, cache);
           if (m != null && Arrays.binarySearch(chunk, ((Uid.Imap) m.uid()).uid()) >= 0) {
             part.add(m);
           }
