@@ -193,6 +193,7 @@ public final class InboxProcessor {
       book.clear();
     }
     book.retainOnly(now.known().keySet());
+    book.observe(now.known());
     Counts counts = new Counts();
     counts.found = changes.added().size();
     redoActions(mailbox, folder, book, changes, counts);
@@ -233,6 +234,9 @@ public final class InboxProcessor {
       counts.handled++;
       if (acknowledge(mailbox, folder, List.of(summary.uid()), true)) {
         counts.acknowledged++;
+        if (afterHandling instanceof AfterHandling.MarkSeen) {
+          book.flagged(id, "\\Seen");
+        }
       }
       book.acknowledged(id, clock.instant());
       saver.changed();

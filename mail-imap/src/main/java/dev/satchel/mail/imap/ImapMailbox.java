@@ -79,6 +79,10 @@ final class ImapMailbox implements Mailbox {
   private final @Nullable RecordingSockets sockets;
   private @Nullable IMAPFolder selected;
   private boolean closed;
+  /** True when the server reported VANISHED in the selected folder: Angus's message count is then stale. */
+  private volatile boolean countStale;
+  private org.eclipse.angus.mail.iap.@Nullable ResponseHandler vanishedWatcher;
+  private @Nullable IMAPProtocol vanishedWatched;
 
   private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
       @Nullable RecordingSockets sockets) {
@@ -259,13 +263,80 @@ final class ImapMailbox implements Mailbox {
       return current;
     }
     unselect();
+    if (has("QRESYNC")) {
+      enableQresync();
+    }
     try {
       IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
       f.open(jakarta.mail.Folder.READ_WRITE);
       selected = f;
+      countStale = false;
+      watchVanished(f);
       return f;
     } catch (MessagingException e) {
       throw fail("select " + folder.fullName(), e);
+    }
+  }
+
+  /**
+   * Sends ENABLE QRESYNC (RFC 7162) on the connection the next SELECT will use, once per connection,
+   * so that {@code changesSince} can learn removals from VANISHED. A refusal only costs that: sync
+   * then falls back to comparing UIDs.
+   */
+  private void enableQresync() {
+    onStore("ENABLE QRESYNC", p -> {
+      if (!p.isEnabled("QRESYNC")) {
+        try {
+          p.enable("QRESYNC");
+        } catch (org.eclipse.angus.mail.iap.CommandFailedException | org.eclipse.angus.mail.iap.BadCommandException e) {
+          LOG.debug("ENABLE QRESYNC was refused by {}: {}", settings.server(), e.getMessage());
+        }
+      }
+      return Boolean.TRUE;
+    });
+  }
+
+  /** True when QRESYNC is enabled on the connection that has {@code folder} selected. */
+  boolean qresyncEnabled(Folder folder) {
+    return inFolder(folder, "QRESYNC state", p -> p.isEnabled("QRESYNC"));
+  }
+
+  /**
+   * With QRESYNC enabled the server reports expunged messages as VANISHED UIDs, which Angus can only
+   * map to its message count for messages it fetched itself (this class fetches through raw
+   * commands): remember that the count is stale, so that {@link #messageCount} selects again.
+   */
+  private void watchVanished(IMAPFolder f) throws MessagingException {
+    f.doCommand(p -> {
+      if (p.isEnabled("QRESYNC")) {
+        org.eclipse.angus.mail.iap.ResponseHandler h = r -> {
+          if (r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir && ir.isUnTagged()
+              && ir.keyEquals("VANISHED") && !r.toString().toUpperCase(java.util.Locale.ROOT).contains("(EARLIER)")) {
+            countStale = true;
+          }
+        };
+        p.addResponseHandler(h);
+        vanishedWatcher = h;
+        vanishedWatched = p;
+      }
+      return Boolean.TRUE;
+    });
+  }
+
+  /** The number of messages in {@code folder} as the selected connection knows it now. */
+  int messageCount(Folder folder) {
+    for (int attempt = 0; ; attempt++) {
+      IMAPFolder f = select(folder); // a new SELECT counts afresh
+      int n;
+      try {
+        n = f.getMessageCount();
+      } catch (MessagingException e) {
+        throw fail("message count of " + folder.fullName(), e);
+      }
+      if (!countStale || attempt == 2) {
+        return n;
+      }
+      unselect();
     }
   }
 
@@ -273,6 +344,13 @@ final class ImapMailbox implements Mailbox {
   private void unselect() {
     IMAPFolder current = selected;
     selected = null;
+    IMAPProtocol watched = vanishedWatched;
+    org.eclipse.angus.mail.iap.ResponseHandler watcher = vanishedWatcher;
+    if (watched != null && watcher != null) {
+      watched.removeResponseHandler(watcher);
+    }
+    vanishedWatched = null;
+    vanishedWatcher = null;
     if (current != null && current.isOpen()) {
       try {
         current.close(false);
@@ -491,16 +569,10 @@ final class ImapMailbox implements Mailbox {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
-    IMAPFolder f = select(folder);
     long validity = uidValidity(folder);
     // NOOP first, so that EXISTS/EXPUNGE news from other clients updates the message count
     inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
-    int total;
-    try {
-      total = f.getMessageCount();
-    } catch (MessagingException e) {
-      throw fail("listNewest " + folder.fullName(), e);
-    }
+    int total = messageCount(folder);
     int want = Math.min(count, total);
     Map<Long, MessageSummary> byUid = new TreeMap<>(Collections.reverseOrder());
     int batch = options.listBatchSize();
@@ -831,13 +903,8 @@ final class ImapMailbox implements Mailbox {
 
   /** Flags of every message, by UID (one UID FETCH). */
   Map<Long, Set<String>> allFlags(Folder folder) {
-    IMAPFolder f = select(folder);
-    try {
-      if (f.getMessageCount() == 0) {
-        return Map.of();
-      }
-    } catch (MessagingException e) {
-      throw fail("flags of " + folder.fullName(), e);
+    if (messageCount(folder) == 0) {
+      return Map.of();
     }
     return flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
   }
