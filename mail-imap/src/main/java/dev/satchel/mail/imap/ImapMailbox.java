@@ -79,10 +79,10 @@ final class ImapMailbox implements Mailbox {
   private final @Nullable RecordingSockets sockets;
   private @Nullable IMAPFolder selected;
   private boolean closed;
-  /** True when the server reported VANISHED in the selected folder: Angus's message count is then stale. */
-  private volatile boolean countStale;
-  private org.eclipse.angus.mail.iap.@Nullable ResponseHandler vanishedWatcher;
-  private @Nullable IMAPProtocol vanishedWatched;
+  /** The selected folder's message count when this class keeps it (with QRESYNC), else -1. */
+  private volatile int trackedCount = -1;
+  private org.eclipse.angus.mail.iap.@Nullable ResponseHandler counter;
+  private @Nullable IMAPProtocol counted;
 
   private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
       @Nullable RecordingSockets sockets) {
@@ -270,8 +270,7 @@ final class ImapMailbox implements Mailbox {
       IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
       f.open(jakarta.mail.Folder.READ_WRITE);
       selected = f;
-      countStale = false;
-      watchVanished(f);
+      countMessagesWithQresync(f);
       return f;
     } catch (MessagingException e) {
       throw fail("select " + folder.fullName(), e);
@@ -302,41 +301,58 @@ final class ImapMailbox implements Mailbox {
   }
 
   /**
-   * With QRESYNC enabled the server reports expunged messages as VANISHED UIDs, which Angus can only
-   * map to its message count for messages it fetched itself (this class fetches through raw
-   * commands): remember that the count is stale, so that {@link #messageCount} selects again.
+   * With QRESYNC enabled the server reports expunged messages as {@code VANISHED uid-set} instead of
+   * EXPUNGE. Angus maps those UIDs only to messages it fetched itself (this class fetches through raw
+   * commands, so its message count would go stale) and fails on a set of several UIDs. So on such a
+   * connection the folder stops listening, and this class counts EXISTS, EXPUNGE and VANISHED itself.
    */
-  private void watchVanished(IMAPFolder f) throws MessagingException {
+  private void countMessagesWithQresync(IMAPFolder f) throws MessagingException {
+    int opened = f.getMessageCount();
     f.doCommand(p -> {
       if (p.isEnabled("QRESYNC")) {
-        org.eclipse.angus.mail.iap.ResponseHandler h = r -> {
-          if (r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir && ir.isUnTagged()
-              && ir.keyEquals("VANISHED") && !r.toString().toUpperCase(java.util.Locale.ROOT).contains("(EARLIER)")) {
-            countStale = true;
-          }
-        };
+        p.removeResponseHandler(f);
+        trackedCount = opened;
+        org.eclipse.angus.mail.iap.ResponseHandler h = ImapMailbox.this::count;
         p.addResponseHandler(h);
-        vanishedWatcher = h;
-        vanishedWatched = p;
+        counter = h;
+        counted = p;
       }
       return Boolean.TRUE;
     });
   }
 
+  private void count(Response r) {
+    if (!(r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir) || !ir.isUnTagged()) {
+      return;
+    }
+    if (ir.keyEquals("EXISTS")) {
+      trackedCount = ir.getNumber();
+    } else if (ir.keyEquals("EXPUNGE")) {
+      trackedCount = Math.max(0, trackedCount - 1);
+    } else if (ir.keyEquals("VANISHED")) {
+      String text = r.toString().trim();
+      int at = text.toUpperCase(java.util.Locale.ROOT).indexOf("VANISHED") + "VANISHED".length();
+      String rest = text.substring(at).trim();
+      if (!rest.toUpperCase(java.util.Locale.ROOT).startsWith("(EARLIER)")) {
+        org.eclipse.angus.mail.imap.protocol.UIDSet[] set = org.eclipse.angus.mail.imap.protocol.UIDSet.parseUIDSets(rest);
+        if (set != null) {
+          trackedCount = (int) Math.max(0, trackedCount - org.eclipse.angus.mail.imap.protocol.UIDSet.size(set));
+        }
+      }
+    }
+  }
+
   /** The number of messages in {@code folder} as the selected connection knows it now. */
   int messageCount(Folder folder) {
-    for (int attempt = 0; ; attempt++) {
-      IMAPFolder f = select(folder); // a new SELECT counts afresh
-      int n;
-      try {
-        n = f.getMessageCount();
-      } catch (MessagingException e) {
-        throw fail("message count of " + folder.fullName(), e);
-      }
-      if (!countStale || attempt == 2) {
-        return n;
-      }
-      unselect();
+    IMAPFolder f = select(folder);
+    int tracked = trackedCount;
+    if (tracked >= 0) {
+      return tracked;
+    }
+    try {
+      return f.getMessageCount();
+    } catch (MessagingException e) {
+      throw fail("message count of " + folder.fullName(), e);
     }
   }
 
@@ -344,13 +360,14 @@ final class ImapMailbox implements Mailbox {
   private void unselect() {
     IMAPFolder current = selected;
     selected = null;
-    IMAPProtocol watched = vanishedWatched;
-    org.eclipse.angus.mail.iap.ResponseHandler watcher = vanishedWatcher;
-    if (watched != null && watcher != null) {
-      watched.removeResponseHandler(watcher);
+    IMAPProtocol p = counted;
+    org.eclipse.angus.mail.iap.ResponseHandler h = counter;
+    if (p != null && h != null) {
+      p.removeResponseHandler(h);
     }
-    vanishedWatched = null;
-    vanishedWatcher = null;
+    counted = null;
+    counter = null;
+    trackedCount = -1;
     if (current != null && current.isOpen()) {
       try {
         current.close(false);
