@@ -255,10 +255,12 @@ class ImapDovecotTest {
 
   @Test
   void listingKeepsTheSendersUtcOffset() {
-    mailbox.append(folder, OutgoingMessage.builder().from("bob@example.test").to(USER).subject("dated")
-        .date(OffsetDateTime.parse("2026-03-01T09:30:00+05:30")).text("x").build(), Set.of());
-    assertThat(mailbox.list(folder).get(0).envelope().date())
-        .contains(OffsetDateTime.parse("2026-03-01T09:30:00+05:30"));
+    for (String date : List.of("2026-03-01T09:30:00+05:30", "2026-03-01T09:30:00-08:00")) {
+      mailbox.append(folder, OutgoingMessage.builder().from("bob@example.test").to(USER).subject(date)
+          .date(OffsetDateTime.parse(date)).text("x").build(), Set.of());
+    }
+    assertThat(mailbox.list(folder)).extracting(s -> s.envelope().date().orElseThrow()).containsExactly(
+        OffsetDateTime.parse("2026-03-01T09:30:00+05:30"), OffsetDateTime.parse("2026-03-01T09:30:00-08:00"));
   }
 
   @Test
@@ -290,5 +292,21 @@ class ImapDovecotTest {
     assertThat(store.load("k").orElseThrow().known()).hasSize(2);
     assertThat(p.runOnce().found()).isZero();
     assertThat(mailbox.list(folder)).hasSize(2).allSatisfy(s -> assertThat(s.isSeen()).isTrue());
+  }
+
+  @Test
+  void watchReportsSeveralRemovalsAnnouncedAsOneVanishedResponse() {
+    List<Uid> uids = List.of(append("r1"), append("r2"), append("r3"));
+    ImapWatchTest.Recorder rec = new ImapWatchTest.Recorder();
+    try (Mailbox m = Mailbox.connect(settings(Security.NONE),
+            MailboxOptions.builder().reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(400)).build());
+        Watch w = m.watch(folder, rec)) {
+      mailbox.delete(folder, uids.subList(0, 2)); // one UID EXPUNGE: "* VANISHED 1:2" on a QRESYNC connection
+      ImapWatchTest.await(() -> rec.removed.size() == 2, "both removals are pushed");
+      append("after");
+      ImapWatchTest.await(() -> rec.hasSubject("after"), "the watch still reports deliveries");
+      assertThat(rec.removed).containsExactlyInAnyOrderElementsOf(uids.subList(0, 2));
+      assertThat(rec.drops).isEmpty();
+    }
   }
 }
