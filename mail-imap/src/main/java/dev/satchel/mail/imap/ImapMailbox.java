@@ -263,7 +263,10 @@ final class ImapMailbox implements Mailbox {
       return current;
     }
     unselect();
-    if (has("QRESYNC")) {
+    // Not on a watch's own connection (the one with recorded sockets): against Dovecot, a watch with
+    // QRESYNC enabled did not report removals pushed during IDLE (cause not found yet), so watches keep
+    // the CONDSTORE + UID SEARCH comparison.
+    if (sockets == null && has("QRESYNC")) {
       enableQresync();
     }
     try {

@@ -301,7 +301,7 @@ class ImapDovecotTest {
     try (Mailbox m = Mailbox.connect(settings(Security.NONE),
             MailboxOptions.builder().reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(400)).build());
         Watch w = m.watch(folder, rec)) {
-      mailbox.delete(folder, uids.subList(0, 2)); // one UID EXPUNGE: "* VANISHED 1:2" on a QRESYNC connection
+      mailbox.delete(folder, uids.subList(0, 2)); // one UID EXPUNGE of two messages
       ImapWatchTest.await(() -> rec.removed.size() == 2, "both removals are pushed");
       append("after");
       ImapWatchTest.await(() -> rec.hasSubject("after"), "the watch still reports deliveries");
