@@ -54,7 +54,11 @@ import org.slf4j.LoggerFactory;
  * not yet saved when the process died (at most one {@link Builder#stateSaveInterval} of them) are
  * handed over again.
  *
- * <p><b>Changed ids.</b> When an IMAP folder's UIDVALIDITY changes, every message counts as new.
+ * <p><b>Changed ids.</b> When an IMAP folder's UIDVALIDITY changes, every saved UID is void and
+ * every message still in the folder counts as new: nothing is lost, and each is handed over again.
+ * With {@link AfterHandling#delete()} or {@link AfterHandling#moveTo} only unhandled messages are
+ * left in the folder, so that gives no duplicates; with {@code leave()} or {@code markSeen()} it gives
+ * one per message.
  *
  * <p>Thread-safe: runs never overlap (a second caller waits). Build one processor per folder and
  * state key.
@@ -193,6 +197,7 @@ public final class InboxProcessor {
       book.clear();
     }
     book.retainOnly(now.known().keySet());
+    book.observe(now.known());
     Counts counts = new Counts();
     counts.found = changes.added().size();
     redoActions(mailbox, folder, book, changes, counts);
@@ -233,6 +238,9 @@ public final class InboxProcessor {
       counts.handled++;
       if (acknowledge(mailbox, folder, List.of(summary.uid()), true)) {
         counts.acknowledged++;
+        if (afterHandling instanceof AfterHandling.MarkSeen) {
+          book.flagged(id, "\\Seen");
+        }
       }
       book.acknowledged(id, clock.instant());
       saver.changed();

@@ -88,6 +88,9 @@ final class ProcessorLoop implements InboxProcessor.Running {
           }
         }
       });
+      // The watch starts from the folder as it is now: mail that arrived after the run's look and
+      // before that snapshot would wait for the next interval. One more run closes that gap.
+      runNow();
     } catch (RuntimeException e) {
       LOG.info("{}: push not available, polling every {}: {}", processor.stateKey(), interval, e.getMessage());
       if (m != null) {

@@ -10,8 +10,11 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** RFC 5322 dates: written in the canonical form, read leniently (obsolete zones, 2-digit years, comments). */
-final class MimeDates {
+/**
+ * RFC 5322 dates: written in the canonical form, read leniently (obsolete zones, 2-digit years,
+ * comments). Internal; thread-safe.
+ */
+public final class MimeDates {
   private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", Locale.ROOT);
   private static final Pattern DATE = Pattern.compile(
       "(?:[A-Za-z]+\\s*,?\\s*)?(\\d{1,2})[\\s-]+([A-Za-z]{3})[A-Za-z]*\\.?[\\s-]+(\\d{2,4})\\s+(\\d{1,2}):(\\d{1,2})(?::(\\d{1,2}))?"
@@ -31,8 +34,11 @@ final class MimeDates {
     return FORMAT.format(date);
   }
 
-  /** Parses a Date header value; empty when it is no recognisable date. */
-  static Optional<OffsetDateTime> parse(String value) {
+  /**
+   * Parses a Date header value, keeping its UTC offset; empty when it is no recognisable date. Also
+   * used by protocol modules for dates the server quotes (the date of an IMAP ENVELOPE).
+   */
+  public static Optional<OffsetDateTime> parse(String value) {
     String v = value.replaceAll("\\([^)]*\\)", " ").strip();
     Matcher m = DATE.matcher(v);
     if (!m.matches()) {

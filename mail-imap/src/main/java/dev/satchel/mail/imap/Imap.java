@@ -5,6 +5,7 @@ import dev.satchel.mail.Envelope;
 import dev.satchel.mail.Flag;
 import dev.satchel.mail.MessageSummary;
 import dev.satchel.mail.Uid;
+import dev.satchel.mail.internal.MimeDates;
 import jakarta.mail.Flags;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
@@ -82,6 +83,28 @@ final class Imap {
     return res;
   }
 
+  /** The UIDs of every untagged {@code * VANISHED (EARLIER) uid-set} response (RFC 7162). */
+  static Set<Long> vanishedEarlier(Response[] responses) {
+    Set<Long> out = new java.util.HashSet<>();
+    for (Response r : responses) {
+      if (!(r instanceof IMAPResponse ir) || !ir.isUnTagged() || !ir.keyEquals("VANISHED")) {
+        continue;
+      }
+      String s = r.toString().trim();
+      int i = s.toUpperCase(Locale.ROOT).indexOf("(EARLIER)");
+      if (i < 0) {
+        continue;
+      }
+      long[] uids = UIDSet.toArray(UIDSet.parseUIDSets(s.substring(i + "(EARLIER)".length()).trim()));
+      if (uids != null) {
+        for (long u : uids) {
+          out.add(u);
+        }
+      }
+    }
+    return out;
+  }
+
   /** A compact UID set ({@code 1:5,7,9:12}) for sorted, distinct UIDs. */
   static String uidSet(long[] sortedUids) {
     return UIDSet.toString(UIDSet.createUIDSets(sortedUids));
@@ -112,7 +135,60 @@ final class Imap {
         ? Optional.empty() : Optional.of(date.getDate().toInstant());
     return new MessageSummary(new Uid.Imap(uidValidity, uid), flags == null ? Set.of() : systemFlags(flags),
         flags == null ? Set.of() : keywords(flags), size == null ? 0 : size.size, internal,
-        env == null ? emptyEnvelope() : envelope(env, cache));
+        env == null ? emptyEnvelope() : envelope(env, envelopeDateText(fr.toString()), cache));
+  }
+
+  /**
+   * The date string of the ENVELOPE item in a raw FETCH response, as the server sent it (Angus keeps
+   * only a {@link java.util.Date}, which loses the sender's UTC offset); null when it is NIL or cannot
+   * be found. The date is the first field of the envelope: a quoted string, a literal or NIL.
+   */
+  static @Nullable String envelopeDateText(String raw) {
+    String key = "ENVELOPE (";
+    int i = -1;
+    for (int k = 1; k + key.length() <= raw.length(); k++) {
+      char before = raw.charAt(k - 1);
+      if ((before == ' ' || before == '(') && raw.regionMatches(true, k, key, 0, key.length())) {
+        i = k;
+        break;
+      }
+    }
+    if (i <= 0) {
+      return null;
+    }
+    int p = i + "ENVELOPE (".length();
+    if (p >= raw.length()) {
+      return null;
+    }
+    char c = raw.charAt(p);
+    if (c == '"') {
+      StringBuilder sb = new StringBuilder();
+      for (int k = p + 1; k < raw.length(); k++) {
+        char x = raw.charAt(k);
+        if (x == '\\' && k + 1 < raw.length()) {
+          sb.append(raw.charAt(++k));
+        } else if (x == '"') {
+          return sb.toString();
+        } else {
+          sb.append(x);
+        }
+      }
+      return null;
+    }
+    if (c == '{') {
+      int close = raw.indexOf('}', p);
+      if (close < 0) {
+        return null;
+      }
+      try {
+        int n = Integer.parseInt(raw.substring(p + 1, close).replace("+", ""));
+        int start = raw.indexOf('\n', close) + 1;
+        return start <= 0 || start + n > raw.length() ? null : raw.substring(start, start + n);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   static Envelope emptyEnvelope() {
@@ -120,18 +196,25 @@ final class Imap {
         Optional.empty(), Optional.empty());
   }
 
-  /** Converts an IMAP ENVELOPE, leniently: addresses that are not valid are dropped. */
-  static Envelope envelope(ENVELOPE e) {
-    return envelope(e, new AddressCache());
+  /**
+   * Converts an IMAP ENVELOPE, leniently: addresses that are not valid are dropped. The date keeps
+   * the sender's UTC offset when {@code dateText} (the envelope's date string) parses; otherwise it
+   * is Angus's reading of it, in UTC.
+   */
+  static Envelope envelope(ENVELOPE e, @Nullable String dateText) {
+    return envelope(e, dateText, new AddressCache());
   }
 
-  /** As {@link #envelope(ENVELOPE)}, converting addresses through {@code cache}. */
-  static Envelope envelope(ENVELOPE e, AddressCache cache) {
-    Optional<OffsetDateTime> date = e.date == null ? Optional.empty()
-        : Optional.of(OffsetDateTime.ofInstant(e.date.toInstant(), ZoneOffset.UTC));
+  /** As {@link #envelope(ENVELOPE, String)}, converting addresses through {@code cache} (one per listing). */
+  static Envelope envelope(ENVELOPE e, @Nullable String dateText, AddressCache cache) {
+    Optional<OffsetDateTime> date = dateText == null ? Optional.empty() : MimeDates.parse(dateText);
+    if (date.isEmpty() && e.date != null) {
+      date = Optional.of(OffsetDateTime.ofInstant(e.date.toInstant(), ZoneOffset.UTC));
+    }
     List<EmailAddress> sender = addresses(e.sender, cache);
     return new Envelope(decode(e.subject), addresses(e.from, cache), sender.stream().findFirst(),
-        addresses(e.replyTo, cache), addresses(e.to, cache), addresses(e.cc, cache), addresses(e.bcc, cache), date, Optional.ofNullable(e.messageId),
+        addresses(e.replyTo, cache), addresses(e.to, cache), addresses(e.cc, cache), addresses(e.bcc, cache), date,
+        Optional.ofNullable(e.messageId),
         Optional.ofNullable(e.inReplyTo));
   }
 

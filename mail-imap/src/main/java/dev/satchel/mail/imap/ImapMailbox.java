@@ -79,6 +79,10 @@ final class ImapMailbox implements Mailbox {
   private final @Nullable RecordingSockets sockets;
   private @Nullable IMAPFolder selected;
   private boolean closed;
+  /** The selected folder's message count when this class keeps it (with QRESYNC), else -1. */
+  private volatile int trackedCount = -1;
+  private org.eclipse.angus.mail.iap.@Nullable ResponseHandler counter;
+  private @Nullable IMAPProtocol counted;
 
   private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
       @Nullable RecordingSockets sockets) {
@@ -261,13 +265,99 @@ final class ImapMailbox implements Mailbox {
       return current;
     }
     unselect();
+    // Not on a watch's own connection (the one with recorded sockets): against Dovecot, a watch with
+    // QRESYNC enabled did not report removals pushed during IDLE (cause not found yet), so watches keep
+    // the CONDSTORE + UID SEARCH comparison.
+    if (sockets == null && has("QRESYNC")) {
+      enableQresync();
+    }
     try {
       IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
       f.open(jakarta.mail.Folder.READ_WRITE);
       selected = f;
+      countMessagesWithQresync(f);
       return f;
     } catch (MessagingException e) {
       throw fail("select " + folder.fullName(), e);
+    }
+  }
+
+  /**
+   * Sends ENABLE QRESYNC (RFC 7162) on the connection the next SELECT will use, once per connection,
+   * so that {@code changesSince} can learn removals from VANISHED. A refusal only costs that: sync
+   * then falls back to comparing UIDs.
+   */
+  private void enableQresync() {
+    onStore("ENABLE QRESYNC", p -> {
+      if (!p.isEnabled("QRESYNC")) {
+        try {
+          p.enable("QRESYNC");
+        } catch (org.eclipse.angus.mail.iap.CommandFailedException | org.eclipse.angus.mail.iap.BadCommandException e) {
+          LOG.debug("ENABLE QRESYNC was refused by {}: {}", settings.server(), e.getMessage());
+        }
+      }
+      return Boolean.TRUE;
+    });
+  }
+
+  /** True when QRESYNC is enabled on the connection that has {@code folder} selected. */
+  boolean qresyncEnabled(Folder folder) {
+    return inFolder(folder, "QRESYNC state", p -> p.isEnabled("QRESYNC"));
+  }
+
+  /**
+   * With QRESYNC enabled the server reports expunged messages as {@code VANISHED uid-set} instead of
+   * EXPUNGE. Angus maps those UIDs only to messages it fetched itself (this class fetches through raw
+   * commands, so its message count would go stale) and fails on a set of several UIDs. So on such a
+   * connection the folder stops listening, and this class counts EXISTS, EXPUNGE and VANISHED itself.
+   */
+  private void countMessagesWithQresync(IMAPFolder f) throws MessagingException {
+    int opened = f.getMessageCount();
+    f.doCommand(p -> {
+      if (p.isEnabled("QRESYNC")) {
+        p.removeResponseHandler(f);
+        trackedCount = opened;
+        org.eclipse.angus.mail.iap.ResponseHandler h = ImapMailbox.this::count;
+        p.addResponseHandler(h);
+        counter = h;
+        counted = p;
+      }
+      return Boolean.TRUE;
+    });
+  }
+
+  private void count(Response r) {
+    if (!(r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir) || !ir.isUnTagged()) {
+      return;
+    }
+    if (ir.keyEquals("EXISTS")) {
+      trackedCount = ir.getNumber();
+    } else if (ir.keyEquals("EXPUNGE")) {
+      trackedCount = Math.max(0, trackedCount - 1);
+    } else if (ir.keyEquals("VANISHED")) {
+      String text = r.toString().trim();
+      int at = text.toUpperCase(java.util.Locale.ROOT).indexOf("VANISHED") + "VANISHED".length();
+      String rest = text.substring(at).trim();
+      if (!rest.toUpperCase(java.util.Locale.ROOT).startsWith("(EARLIER)")) {
+        org.eclipse.angus.mail.imap.protocol.UIDSet[] set = org.eclipse.angus.mail.imap.protocol.UIDSet.parseUIDSets(rest);
+        if (set != null) {
+          trackedCount = (int) Math.max(0, trackedCount - org.eclipse.angus.mail.imap.protocol.UIDSet.size(set));
+        }
+      }
+    }
+  }
+
+  /** The number of messages in {@code folder} as the selected connection knows it now. */
+  int messageCount(Folder folder) {
+    IMAPFolder f = select(folder);
+    int tracked = trackedCount;
+    if (tracked >= 0) {
+      return tracked;
+    }
+    try {
+      return f.getMessageCount();
+    } catch (MessagingException e) {
+      throw fail("message count of " + folder.fullName(), e);
     }
   }
 
@@ -275,6 +365,14 @@ final class ImapMailbox implements Mailbox {
   private void unselect() {
     IMAPFolder current = selected;
     selected = null;
+    IMAPProtocol p = counted;
+    org.eclipse.angus.mail.iap.ResponseHandler h = counter;
+    if (p != null && h != null) {
+      p.removeResponseHandler(h);
+    }
+    counted = null;
+    counter = null;
+    trackedCount = -1;
     if (current != null && current.isOpen()) {
       try {
         current.close(false);
@@ -493,16 +591,10 @@ final class ImapMailbox implements Mailbox {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
-    IMAPFolder f = select(folder);
     long validity = uidValidity(folder);
     // NOOP first, so that EXISTS/EXPUNGE news from other clients updates the message count
     inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
-    int total;
-    try {
-      total = f.getMessageCount();
-    } catch (MessagingException e) {
-      throw fail("listNewest " + folder.fullName(), e);
-    }
+    int total = messageCount(folder);
     int want = Math.min(count, total);
     Map<Long, MessageSummary> byUid = new TreeMap<>(Collections.reverseOrder());
     AddressCache cache = new AddressCache();
@@ -835,13 +927,8 @@ final class ImapMailbox implements Mailbox {
 
   /** Flags of every message, by UID (one UID FETCH). */
   Map<Long, Set<String>> allFlags(Folder folder) {
-    IMAPFolder f = select(folder);
-    try {
-      if (f.getMessageCount() == 0) {
-        return Map.of();
-      }
-    } catch (MessagingException e) {
-      throw fail("flags of " + folder.fullName(), e);
+    if (messageCount(folder) == 0) {
+      return Map.of();
     }
     return flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
   }

@@ -22,7 +22,9 @@ import org.eclipse.angus.mail.iap.Response;
  * the changes, so a change that races with the call is reported now or next time, never lost.
  *
  * <ul>
- *   <li>With CONDSTORE and a saved HIGHESTMODSEQ: new and changed messages from one
+ *   <li>With QRESYNC (enabled when the folder is selected) and a saved HIGHESTMODSEQ: new, changed
+ *       and removed messages from one {@code UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE n VANISHED)}.
+ *   <li>With CONDSTORE only and a saved HIGHESTMODSEQ: new and changed messages from one
  *       {@code UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE n)}; removals from one {@code UID SEARCH} over
  *       the known UIDs.
  *   <li>Otherwise: every UID and its flags from one {@code UID FETCH 1:* (UID FLAGS)}, compared with
@@ -32,6 +34,13 @@ import org.eclipse.angus.mail.iap.Response;
  * </ul>
  *
  * Summaries of added and changed messages then come in batched UID FETCH commands.
+ *
+ * <p>A saved HIGHESTMODSEQ is a promise that the saved {@code known} map lists every message the
+ * folder held at that modification sequence: the two CONDSTORE paths only look at what changed since,
+ * so a message missing from {@code known} and unchanged since would be missed. A caller that knows
+ * its map is incomplete (the InboxProcessor while messages are pending) passes the state without
+ * HIGHESTMODSEQ and gets the full comparison. The returned state's {@code known} lists every message
+ * present, given such a state.
  */
 final class ImapSync {
   private final ImapMailbox mailbox;
@@ -79,6 +88,17 @@ final class ImapSync {
     if (status.messages() == 0) {
       changedFlags = Map.of();
       present = Set.of();
+    } else if (condstore && mailbox.qresyncEnabled(folder)) {
+      // QRESYNC: changes and removals in one command; VANISHED (EARLIER) may name more UIDs than were
+      // known (RFC 7162 3.2.6), which the intersection with the saved UIDs drops
+      long since = old.highestModSeq().getAsLong();
+      Response[] r = mailbox.inFolder(folder, "changes in " + folder.fullName(),
+          p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE " + since + " VANISHED)", null));
+      changedFlags = ImapMailbox.flagsFrom(r);
+      Set<Long> vanished = Imap.vanishedEarlier(r);
+      present = new java.util.HashSet<>(oldFlags.keySet());
+      present.removeAll(vanished);
+      present.addAll(changedFlags.keySet());
     } else if (condstore) {
       long since = old.highestModSeq().getAsLong();
       Response[] r = mailbox.inFolder(folder, "changes in " + folder.fullName(),

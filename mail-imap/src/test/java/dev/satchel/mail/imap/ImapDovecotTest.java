@@ -1,6 +1,7 @@
 package dev.satchel.mail.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.satchel.mail.Capability;
 import dev.satchel.mail.Changes;
@@ -22,37 +23,71 @@ import dev.satchel.mail.Uid;
 import dev.satchel.mail.Watch;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import dev.satchel.mail.AfterHandling;
+import dev.satchel.mail.InboxProcessor;
+import dev.satchel.mail.SyncStateStore;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 
 /**
- * The same behaviour against the Dovecot 2.3 harness (see ../shared/servers/README.md), which offers
- * what GreenMail lacks: CONDSTORE, QRESYNC, SPECIAL-USE, ID, native MOVE. Opt-in:
- * {@code -Dsatchel.dovecot=true}; the harness must be running. Each test works in a folder of its
+ * The same behaviour against the Dovecot 2.3 harness ({@code interop/harness}), which offers what
+ * GreenMail lacks: CONDSTORE, QRESYNC, SPECIAL-USE, ID, native MOVE. These tests run in every build
+ * (CI starts the harness first) and fail with instructions when the harness is not running; set the
+ * environment variable {@code SATCHEL_INTEROP=skip} to skip them. Each test works in a folder of its
  * own in carol's account and deletes it afterwards, so the harness needs no reset.
  */
-@EnabledIfSystemProperty(named = "satchel.dovecot", matches = "true")
+@DisabledIfEnvironmentVariable(named = "SATCHEL_INTEROP", matches = "skip",
+    disabledReason = "SATCHEL_INTEROP=skip: the tests against the Dovecot harness are skipped")
 class ImapDovecotTest {
   static final String USER = "carol@example.test";
   static final String PASSWORD = "carol-pw";
-  Properties env;
+  static Properties env;
   Mailbox mailbox;
   Folder folder;
 
-  @BeforeEach
-  void connect() throws IOException {
-    env = new Properties();
-    try (Reader r = Files.newBufferedReader(Path.of("/tmp/mailharness/harness.env"))) {
-      env.load(r);
+  /** Reads the harness's harness.env and checks that its IMAP port answers, or fails saying how to start it. */
+  @BeforeAll
+  static void harness() {
+    Path dir = Path.of(System.getenv().getOrDefault("MAILHARNESS_DIR", "/tmp/mailharness"));
+    Path file = dir.resolve("harness.env");
+    String howTo = " Start it with interop/harness/start.sh (as root; it installs Dovecot and Postfix from Debian"
+        + " packages and listens on 127.0.0.1 only), or set the environment variable SATCHEL_INTEROP=skip to skip"
+        + " the tests against a real IMAP server.";
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    } catch (IOException e) {
+      fail("The Dovecot test harness is not set up: cannot read " + file + " (" + e + ")." + howTo);
     }
+    int port = Integer.parseInt(p.getProperty("MAILHARNESS_IMAP_PORT", "11143"));
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
+    } catch (IOException e) {
+      fail("The Dovecot test harness is not running: nothing answers at 127.0.0.1:" + port + " (" + e.getMessage()
+          + ")." + howTo);
+    }
+    env = p;
+  }
+
+  @BeforeEach
+  void connect() {
     mailbox = Mailbox.connect(settings(Security.NONE));
     folder = mailbox.createFolder("satchel-it-" + System.nanoTime());
   }
@@ -63,7 +98,7 @@ class ImapDovecotTest {
     mailbox.close();
   }
 
-  MailSettings settings(Security security) {
+  static MailSettings settings(Security security) {
     int port = Integer.parseInt(env.getProperty(security == Security.TLS ? "MAILHARNESS_IMAPS_PORT" : "MAILHARNESS_IMAP_PORT"));
     return MailSettings.builder().server(Protocol.IMAP, "127.0.0.1", port, security).password(USER, PASSWORD)
         .tls(TlsOptions.trustingPem(Path.of(env.getProperty("MAILHARNESS_CA_PEM")))).build();
@@ -149,6 +184,129 @@ class ImapDovecotTest {
         Watch w = m.watch(folder, rec)) {
       append("pushed");
       ImapWatchTest.await(() -> rec.hasSubject("pushed"), "the append is pushed");
+    }
+  }
+  static int imapPort() {
+    return Integer.parseInt(env.getProperty("MAILHARNESS_IMAP_PORT"));
+  }
+
+  static MailSettings viaProxy(ImapProxy proxy) {
+    return MailSettings.builder().server(Protocol.IMAP, "127.0.0.1", proxy.port(), Security.NONE)
+        .password(USER, PASSWORD).build();
+  }
+
+  @ParameterizedTest(name = "QRESYNC offered: {0}")
+  @ValueSource(booleans = {true, false})
+  void changesSinceLearnsRemovalsFromVanishedWithQresyncAndBySearchWithout(boolean qresync) throws Exception {
+    Uid a = append("a");
+    Uid b = append("b");
+    Uid c = append("c");
+    try (ImapProxy proxy = new ImapProxy(imapPort(), qresync ? Set.of() : Set.of("QRESYNC"));
+        Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      Changes first = m.changesSince(folder, SyncState.initial(folder.fullName()));
+      assertThat(first.state().highestModSeq()).isPresent();
+      assertThat(proxy.count("ENABLE")).isEqualTo(qresync ? 1 : 0);
+      mailbox.delete(folder, List.of(b)); // through another connection
+      mailbox.addFlags(folder, List.of(a), Set.of(Flag.FLAGGED));
+      Uid d = append("d");
+      proxy.resetCounts();
+      Changes next = m.changesSince(folder, first.state());
+      assertThat(next.removed()).containsExactly(b);
+      assertThat(next.changed()).extracting(MessageSummary::uid).containsExactly(a);
+      assertThat(next.added()).extracting(MessageSummary::uid).containsExactly(d);
+      assertThat(next.state().known()).containsOnlyKeys(a.asString(), c.asString(), d.asString());
+      if (qresync) {
+        assertThat(proxy.commands()).anyMatch(l -> l.contains("CHANGEDSINCE") && l.contains("VANISHED"));
+        assertThat(proxy.count("UID SEARCH")).isZero();
+      } else {
+        assertThat(proxy.commands()).noneMatch(l -> l.contains("VANISHED"));
+        assertThat(proxy.count("UID SEARCH")).isEqualTo(1);
+      }
+      assertThat(m.changesSince(folder, next.state()).isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void listNewestCountsRightAfterRemovalsReportedAsVanished() {
+    List<Uid> uids = List.of(append("m1"), append("m2"), append("m3"), append("m4"), append("m5"));
+    assertThat(mailbox.listNewest(folder, 10)).hasSize(5);
+    mailbox.delete(folder, List.of(uids.get(1), uids.get(2))); // this connection's own expunge
+    assertThat(mailbox.listNewest(folder, 10)).extracting(x -> x.envelope().subject()).containsExactly("m5", "m4", "m1");
+    try (Mailbox other = Mailbox.connect(settings(Security.NONE))) {
+      other.delete(folder, List.of(uids.get(4))); // another connection's expunge, learnt by NOOP
+    }
+    assertThat(mailbox.listNewest(folder, 10)).extracting(x -> x.envelope().subject()).containsExactly("m4", "m1");
+  }
+
+  @Test
+  void sendsIdAfterLoginWhenOfferedAndNotWhenAbsent() throws Exception {
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      List<String> names = proxy.commands().stream().map(l -> l.split(" ", 2)[0].toUpperCase(Locale.ROOT)).toList();
+      int login = Math.max(names.indexOf("LOGIN"), names.indexOf("AUTHENTICATE"));
+      assertThat(login).as("login in %s", names).isNotNegative();
+      assertThat(names.indexOf("ID")).as("ID in %s", names).isGreaterThan(login);
+      assertThat(proxy.commands()).anyMatch(l -> l.startsWith("ID (") && l.contains("\"Satchel\""));
+    }
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of("ID")); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      assertThat(m.status(m.inbox()).uidValidity()).isPresent();
+      assertThat(proxy.count("ID")).isZero();
+    }
+  }
+
+  @Test
+  void listingKeepsTheSendersUtcOffset() {
+    for (String date : List.of("2026-03-01T09:30:00+05:30", "2026-03-01T09:30:00-08:00")) {
+      mailbox.append(folder, OutgoingMessage.builder().from("bob@example.test").to(USER).subject(date)
+          .date(OffsetDateTime.parse(date)).text("x").build(), Set.of());
+    }
+    assertThat(mailbox.list(folder)).extracting(s -> s.envelope().date().orElseThrow()).containsExactly(
+        OffsetDateTime.parse("2026-03-01T09:30:00+05:30"), OffsetDateTime.parse("2026-03-01T09:30:00-08:00"));
+  }
+
+  @Test
+  void inboxProcessorOverQresyncHandsEachMessageOverOnce() {
+    Uid m1 = append("m1");
+    append("m2");
+    AtomicBoolean failOnce = new AtomicBoolean(true);
+    List<String> handled = new CopyOnWriteArrayList<>();
+    SyncStateStore store = SyncStateStore.inMemory();
+    InboxProcessor p = InboxProcessor.builder().settings(settings(Security.NONE)).folder(folder.fullName())
+        .stateStore(store).stateKey("k").afterHandling(AfterHandling.markSeen())
+        .handler(m -> {
+          if (m.subject().equals("m2") && failOnce.getAndSet(false)) {
+            throw new IllegalStateException("fails once");
+          }
+          handled.add(m.subject());
+        })
+        .build();
+    assertThat(p.runOnce().failed()).isEqualTo(1);
+    // A message is pending: the state carries no HIGHESTMODSEQ, so the next run compares every UID.
+    assertThat(store.load("k").orElseThrow().highestModSeq()).isEmpty();
+    assertThat(p.runOnce().handled()).isEqualTo(1);
+    assertThat(store.load("k").orElseThrow().highestModSeq()).isPresent();
+    append("m3");
+    mailbox.delete(folder, List.of(m1));
+    InboxProcessor.Report third = p.runOnce(); // CHANGEDSINCE .. VANISHED
+    assertThat(third.found()).isEqualTo(1);
+    assertThat(handled).containsExactly("m1", "m2", "m3");
+    assertThat(store.load("k").orElseThrow().known()).hasSize(2);
+    assertThat(p.runOnce().found()).isZero();
+    assertThat(mailbox.list(folder)).hasSize(2).allSatisfy(s -> assertThat(s.isSeen()).isTrue());
+  }
+
+  @Test
+  void watchReportsSeveralRemovalsAnnouncedAsOneVanishedResponse() {
+    List<Uid> uids = List.of(append("r1"), append("r2"), append("r3"));
+    ImapWatchTest.Recorder rec = new ImapWatchTest.Recorder();
+    try (Mailbox m = Mailbox.connect(settings(Security.NONE),
+            MailboxOptions.builder().reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(400)).build());
+        Watch w = m.watch(folder, rec)) {
+      mailbox.delete(folder, uids.subList(0, 2)); // one UID EXPUNGE of two messages
+      ImapWatchTest.await(() -> rec.removed.size() == 2, "both removals are pushed");
+      append("after");
+      ImapWatchTest.await(() -> rec.hasSubject("after"), "the watch still reports deliveries");
+      assertThat(rec.removed).containsExactlyInAnyOrderElementsOf(uids.subList(0, 2));
+      assertThat(rec.drops).isEmpty();
     }
   }
 }

@@ -27,6 +27,7 @@ final class ImapProxy implements AutoCloseable {
   private final Set<String> hidden;
   private final ServerSocket server;
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private final List<String> commandLines = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean refusing;
   private volatile boolean ignoreRanges;
@@ -55,6 +56,15 @@ final class ImapProxy implements AutoCloseable {
 
   void resetCounts() {
     counts.clear();
+    commandLines.clear();
+  }
+
+  /**
+   * The commands clients sent, in order, without their tags: "NAME arguments" (arguments of LOGIN and
+   * AUTHENTICATE are left out, and continuation lines are not listed).
+   */
+  List<String> commands() {
+    return List.copyOf(commandLines);
   }
 
   /** Closes every open connection. */
@@ -149,6 +159,8 @@ final class ImapProxy implements AutoCloseable {
         cmd = "UID " + f[2].toUpperCase(Locale.ROOT);
       }
       counts.computeIfAbsent(cmd, k -> new AtomicInteger()).incrementAndGet();
+      boolean secret = cmd.equals("LOGIN") || cmd.equals("AUTHENTICATE");
+      commandLines.add(secret ? cmd : s.substring(f[0].length() + 1));
     }
     return line;
   }
@@ -167,7 +179,7 @@ final class ImapProxy implements AutoCloseable {
       return line;
     }
     String s = new String(line, StandardCharsets.ISO_8859_1);
-    if (!(s.startsWith("*") || s.matches("^[A-Za-z0-9]+ OK.*")) || !(s.contains("CAPABILITY") || s.contains("PERMANENTFLAGS"))) {
+    if (!(s.startsWith("*") || s.matches("(?s)^[A-Za-z0-9]+ OK.*")) || !(s.contains("CAPABILITY") || s.contains("PERMANENTFLAGS"))) {
       return line;
     }
     for (String h : hidden) {

@@ -42,6 +42,7 @@ class ImapWatchTest {
   static final class Recorder implements MailboxListener {
     final List<MessageSummary> added = new CopyOnWriteArrayList<>();
     final List<MessageSummary> changed = new CopyOnWriteArrayList<>();
+    final List<dev.satchel.mail.Uid> removed = new CopyOnWriteArrayList<>();
     final List<MailException> drops = new CopyOnWriteArrayList<>();
 
     @Override
@@ -49,6 +50,7 @@ class ImapWatchTest {
       assertThat(changes.isEmpty()).isFalse();
       added.addAll(changes.added());
       changed.addAll(changes.changed());
+      removed.addAll(changes.removed());
     }
 
     @Override

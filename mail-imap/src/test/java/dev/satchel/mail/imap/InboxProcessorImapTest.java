@@ -1,0 +1,283 @@
+package dev.satchel.mail.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.satchel.mail.AfterHandling;
+import dev.satchel.mail.Folder;
+import dev.satchel.mail.InboxProcessor;
+import dev.satchel.mail.MailSettings;
+import dev.satchel.mail.Mailbox;
+import dev.satchel.mail.MessageSummary;
+import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Protocol;
+import dev.satchel.mail.Security;
+import dev.satchel.mail.SyncState;
+import dev.satchel.mail.SyncStateStore;
+import dev.satchel.mail.testkit.TestMailServer;
+import dev.satchel.mail.testkit.TestUser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link InboxProcessor} over IMAP, on the testkit's server: each after-handling action, applied
+ * only after the handler returned (checked through a second connection from inside the handler),
+ * every message handed over once, failures retried then dead-lettered, a changed UIDVALIDITY, and
+ * runs started by push.
+ */
+class InboxProcessorImapTest {
+  static TestMailServer server;
+  static final AtomicInteger USERS = new AtomicInteger();
+  TestUser user;
+  final List<String> handled = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void start() {
+    server = TestMailServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void newUser() {
+    user = server.createUser("p" + USERS.incrementAndGet() + "-" + System.nanoTime() + "@example.test", "secret");
+  }
+
+  MailSettings settings() {
+    return server.settings(user, Protocol.IMAP);
+  }
+
+  void deliver(String subject) {
+    server.deliver(user, OutgoingMessage.builder().from("bob@example.test").to(user.address()).subject(subject)
+        .text("body of " + subject).build());
+  }
+
+  InboxProcessor.Builder processor(AfterHandling after) {
+    return InboxProcessor.builder().settings(settings()).stateStore(SyncStateStore.inMemory()).afterHandling(after)
+        .handler(m -> handled.add(m.subject()));
+  }
+
+  /** The messages of a folder as a second, independent connection sees them. */
+  List<MessageSummary> onServer(String folder) {
+    try (Mailbox m = Mailbox.connect(settings())) {
+      Folder f = folder.equals("INBOX") ? m.inbox() : m.folder(folder).orElseThrow();
+      return m.list(f);
+    }
+  }
+
+  List<String> subjects(String folder) {
+    return onServer(folder).stream().map(s -> s.envelope().subject()).toList();
+  }
+
+  MessageSummary onServer(String folder, String subject) {
+    return onServer(folder).stream().filter(s -> s.envelope().subject().equals(subject)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void markSeenSetsSeenOnlyAfterTheHandlerReturnedAndHandsEachMessageOverOnce() throws Exception {
+    deliver("one");
+    deliver("two");
+    List<Boolean> seenWhileHandled = new CopyOnWriteArrayList<>();
+    try (ImapProxy proxy = new ImapProxy(server.port(Protocol.IMAP, Security.NONE), Set.of())) {
+      InboxProcessor p = InboxProcessor.builder()
+          .settings(MailSettings.builder().server(Protocol.IMAP, "127.0.0.1", proxy.port(), Security.NONE)
+              .credentials(user.credentials()).build())
+          .stateStore(SyncStateStore.inMemory())
+          .afterHandling(AfterHandling.markSeen())
+          .handler(m -> {
+            seenWhileHandled.add(onServer("INBOX", m.subject()).isSeen());
+            handled.add(m.subject());
+          })
+          .build();
+      InboxProcessor.Report first = p.runOnce();
+      assertThat(first.handled()).isEqualTo(2);
+      assertThat(first.acknowledged()).isEqualTo(2);
+      assertThat(seenWhileHandled).containsExactly(false, false);
+      assertThat(onServer("INBOX")).allSatisfy(s -> assertThat(s.isSeen()).isTrue());
+
+      // Nothing new: one flag listing, and no summaries fetched for the messages the processor marked.
+      proxy.resetCounts();
+      assertThat(p.runOnce().found()).isZero();
+      assertThat(proxy.count("UID FETCH")).isEqualTo(1);
+
+      deliver("three");
+      assertThat(p.runOnce().handled()).isEqualTo(1);
+      assertThat(handled).containsExactly("one", "two", "three");
+      assertThat(seenWhileHandled).containsExactly(false, false, false);
+    }
+  }
+
+  @Test
+  void moveToAFolderMovesOnlyAfterTheHandlerReturned() {
+    deliver("one");
+    deliver("two");
+    try (Mailbox m = Mailbox.connect(settings())) {
+      m.createFolder("Done");
+    }
+    List<List<String>> inboxWhileHandled = new CopyOnWriteArrayList<>();
+    InboxProcessor p = processor(AfterHandling.moveTo("Done"))
+        .handler(m -> {
+          inboxWhileHandled.add(subjects("INBOX"));
+          handled.add(m.subject());
+        })
+        .build();
+    InboxProcessor.Report report = p.runOnce();
+    assertThat(report.handled()).isEqualTo(2);
+    assertThat(report.acknowledged()).isEqualTo(2);
+    assertThat(inboxWhileHandled).containsExactly(List.of("one", "two"), List.of("two"));
+    assertThat(subjects("INBOX")).isEmpty();
+    assertThat(subjects("Done")).containsExactly("one", "two");
+    assertThat(p.runOnce().found()).isZero();
+    assertThat(handled).containsExactly("one", "two");
+  }
+
+  @Test
+  void deleteRemovesOnlyHandledMessagesAfterTheirHandlerReturned() {
+    deliver("good");
+    deliver("bad");
+    deliver("good too");
+    InboxProcessor p = processor(AfterHandling.delete())
+        .handler(m -> {
+          assertThat(subjects("INBOX")).contains(m.subject());
+          if (m.subject().equals("bad")) {
+            throw new IllegalStateException("cannot handle");
+          }
+          handled.add(m.subject());
+        })
+        .build();
+    InboxProcessor.Report report = p.runOnce();
+    assertThat(report.handled()).isEqualTo(2);
+    assertThat(report.failed()).isEqualTo(1);
+    assertThat(handled).containsExactly("good", "good too");
+    assertThat(subjects("INBOX")).containsExactly("bad");
+  }
+
+  @Test
+  void leaveTouchesNothingAndASecondRunHandsOverOnlyNewMessages() {
+    deliver("one");
+    deliver("two");
+    InboxProcessor p = processor(AfterHandling.leave()).build();
+    assertThat(p.runOnce().handled()).isEqualTo(2);
+    assertThat(p.runOnce().found()).isZero();
+    deliver("three");
+    assertThat(p.runOnce().handled()).isEqualTo(1);
+    assertThat(handled).containsExactly("one", "two", "three");
+    assertThat(onServer("INBOX")).extracting(s -> s.envelope().subject()).containsExactly("one", "two", "three");
+    assertThat(onServer("INBOX")).allSatisfy(s -> assertThat(s.isSeen()).isFalse());
+  }
+
+  @Test
+  void aFailingMessageIsRetriedThenDeadLetteredAndLeftUntouched() {
+    deliver("poison");
+    deliver("fine");
+    try (Mailbox m = Mailbox.connect(settings())) {
+      m.createFolder("Done");
+    }
+    List<String> dead = new CopyOnWriteArrayList<>();
+    AtomicInteger attempts = new AtomicInteger();
+    InboxProcessor p = processor(AfterHandling.moveTo("Done"))
+        .maxFailures(3)
+        .deadLetter((m, n, e) -> dead.add(m.envelope().subject() + "/" + n + "/" + e.getMessage()))
+        .handler(m -> {
+          if (m.subject().equals("poison")) {
+            attempts.incrementAndGet();
+            throw new IllegalArgumentException("boom");
+          }
+          handled.add(m.subject());
+        })
+        .build();
+    assertThat(p.runOnce().failed()).isEqualTo(1);
+    assertThat(handled).containsExactly("fine");
+    assertThat(p.runOnce().failed()).isEqualTo(1);
+    assertThat(p.runOnce().deadLettered()).isEqualTo(1);
+    assertThat(dead).containsExactly("poison/3/boom");
+    assertThat(p.runOnce().found()).isZero();
+    assertThat(attempts).hasValue(3);
+    assertThat(subjects("INBOX")).containsExactly("poison");
+    assertThat(onServer("INBOX", "poison").isSeen()).isFalse();
+    assertThat(subjects("Done")).containsExactly("fine");
+  }
+
+  @Test
+  void aChangedUidValidityHandsEveryPresentMessageOverAgainAndLosesNone() {
+    try (Mailbox m = Mailbox.connect(settings())) {
+      Folder jobs = m.createFolder("Jobs");
+      append(m, jobs, "old");
+    }
+    SyncStateStore store = SyncStateStore.inMemory();
+    InboxProcessor p = processor(AfterHandling.leave()).folder("Jobs").stateStore(store).stateKey("jobs").build();
+    assertThat(p.runOnce().handled()).isEqualTo(1);
+    long oldValidity = store.load("jobs").orElseThrow().uidValidity().orElseThrow();
+
+    // The folder is recreated under the same name, with a new UIDVALIDITY (GreenMail derives it from
+    // the clock in seconds: recreate until it differs, with a deadline).
+    try (Mailbox m = Mailbox.connect(settings())) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      Folder jobs = m.folder("Jobs").orElseThrow();
+      do {
+        m.deleteFolder(jobs);
+        jobs = m.createFolder("Jobs");
+      } while (m.status(jobs).uidValidity().orElseThrow() == oldValidity && System.nanoTime() < deadline);
+      append(m, jobs, "old");
+      append(m, jobs, "new");
+    }
+    InboxProcessor.Report report = p.runOnce();
+    // Old UIDs are void: every message present counts as new, so "old" is handed over a second time
+    // (documented: duplicates after a UIDVALIDITY change), and nothing is lost.
+    assertThat(report.found()).isEqualTo(2);
+    assertThat(handled).containsExactly("old", "old", "new");
+    SyncState saved = store.load("jobs").orElseThrow();
+    assertThat(saved.uidValidity().orElseThrow()).isNotEqualTo(oldValidity);
+    assertThat(saved.known()).hasSize(2);
+    assertThat(p.runOnce().found()).isZero();
+  }
+
+  @Test
+  void pushStartsARunWhenMailArrives() {
+    deliver("first");
+    List<InboxProcessor.Report> runs = new CopyOnWriteArrayList<>();
+    InboxProcessor p = processor(AfterHandling.markSeen()).build();
+    // An interval of an hour: only push can start the second run within the test.
+    try (InboxProcessor.Running running = p.start(Duration.ofHours(1), new InboxProcessor.Listener() {
+      @Override
+      public void onRun(InboxProcessor.Report report) {
+        runs.add(report);
+      }
+    })) {
+      await(() -> handled.contains("first"), "the first run handles the first message");
+      deliver("pushed");
+      await(() -> handled.contains("pushed"), "a pushed delivery starts a run");
+      assertThat(running.isRunning()).isTrue();
+    }
+    assertThat(handled).containsExactly("first", "pushed");
+    assertThat(subjects("INBOX")).containsExactly("first", "pushed");
+  }
+
+  static void append(Mailbox m, Folder folder, String subject) {
+    m.append(folder, OutgoingMessage.builder().from("bob@example.test").to("carol@example.test").subject(subject)
+        .text("body of " + subject).build(), Set.of());
+  }
+
+  static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+}
