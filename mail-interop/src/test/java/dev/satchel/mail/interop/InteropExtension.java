@@ -35,7 +35,7 @@ final class InteropExtension implements BeforeAllCallback {
   }
 
   /** The outcome of the one check per run; closing it (at the end of the run) stops a harness we started. */
-  private static final class Check implements ExtensionContext.Store.CloseableResource {
+  private static final class Check implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final RuntimeException failure;
 
     private Check(RuntimeException failure) {

@@ -21,6 +21,15 @@ final class Mail {
     return what + " " + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** A raw RFC 5322 message for LMTP seeding, with a unique Message-ID. */
+  static byte[] raw(String to, String subject) {
+    String id = UUID.randomUUID() + "@interop.example.test";
+    return ("From: Seeder <seeder@example.org>\r\nTo: " + Harness.address(to) + "\r\nSubject: " + subject
+        + "\r\nMessage-ID: <" + id + ">\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+        + "Content-Type: text/plain; charset=UTF-8\r\n\r\nBody of " + subject + ".\r\n.line starting with a dot\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** A plain text message between harness users. */
   static OutgoingMessage message(String from, String to, String subject) {
     return OutgoingMessage.builder().from(Harness.address(from)).to(Harness.address(to)).subject(subject)

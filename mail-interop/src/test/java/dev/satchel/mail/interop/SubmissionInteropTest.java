@@ -97,7 +97,21 @@ class SubmissionInteropTest {
       try (Transport smtp = Transport.connect(plain)) {
         smtp.send(Mail.message("alice", "bob", Mail.uniqueSubject("Plain")));
       }
-    }).isInstanceOf(MailException.class).hasMessageContaining("STARTTLS");
+    }).isInstanceOf(MailAuthenticationException.class)
+        .hasMessageContaining("does not offer SMTP AUTH on a plaintext connection")
+        .hasMessageContaining("STARTTLS");
+  }
+
+  @Test
+  void mailBeforeStartTlsOnSubmissionGetsPostfixsRefusal() {
+    // Without credentials Satchel sends MAIL in plaintext; Postfix's own reply must reach the caller.
+    MailSettings anonymous = MailSettings.builder().server(Protocol.SMTP, Harness.HOST,
+        harness.port(Protocol.SMTP, Security.NONE), Security.NONE).build();
+    assertThatThrownBy(() -> {
+      try (Transport smtp = Transport.connect(anonymous)) {
+        smtp.send(Mail.message("alice", "bob", Mail.uniqueSubject("Anonymous")));
+      }
+    }).isInstanceOf(MailException.class).hasMessageContaining("530").hasMessageContaining("Must issue a STARTTLS command first");
   }
 
   /** Waits for the message over the given connection and checks what was delivered. */
