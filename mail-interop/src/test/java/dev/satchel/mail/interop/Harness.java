@@ -48,7 +48,8 @@ final class Harness {
   private boolean startedByUs;
   private TlsOptions tls;
 
-  private Harness(Path scripts, Path logs, Path stateDir) {
+  /** A harness with these script, log and state folders; tests use {@link #get()}. */
+  Harness(Path scripts, Path logs, Path stateDir) {
     this.scripts = scripts;
     this.logs = logs;
     this.stateDir = stateDir;

@@ -3,6 +3,7 @@ package dev.satchel.mail.interop;
 import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -12,26 +13,43 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * stopped again when the test run ends); when that is impossible every interop test fails with a
  * message that says what is missing and how to start it.
  */
-final class InteropExtension implements BeforeAllCallback {
+final class InteropExtension implements BeforeAllCallback, BeforeEachCallback {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(InteropExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    String value = System.getenv(Harness.SWITCH);
-    if (value != null && !value.isBlank()) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      Assumptions.assumeFalse(v.equals("skip"), Harness.SWITCH + "=skip: the interop tests against real Dovecot and "
-          + "Postfix (interop/harness) are skipped on request");
-      if (!v.equals("run")) {
-        throw new IllegalStateException(Harness.SWITCH + " must be \"skip\" (skip the interop suite) or \"run\" "
-            + "(the default), was \"" + value + "\"");
-      }
+    if (skipRequested()) {
+      return; // each test reports the skip (beforeEach), so that the reports list them as skipped
     }
     // Checked once per run; a failure is remembered so that every class fails fast with the same message.
     Check check = context.getRoot().getStore(NS).getOrComputeIfAbsent(Check.class, k -> Check.run(), Check.class);
     if (check.failure != null) {
       throw new IllegalStateException(check.failure.getMessage(), check.failure);
     }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    Assumptions.assumeFalse(skipRequested(), Harness.SWITCH + "=skip: the interop tests against real Dovecot and "
+        + "Postfix (interop/harness) are skipped on request");
+  }
+
+  /**
+   * True when {@code SATCHEL_INTEROP=skip}.
+   *
+   * @throws IllegalStateException for a value other than {@code skip} or {@code run}
+   */
+  private static boolean skipRequested() {
+    String value = System.getenv(Harness.SWITCH);
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (!v.equals("skip") && !v.equals("run")) {
+      throw new IllegalStateException(Harness.SWITCH + " must be \"skip\" (skip the interop suite) or \"run\" "
+          + "(the default), was \"" + value + "\"");
+    }
+    return v.equals("skip");
   }
 
   /** The outcome of the one check per run; closing it (at the end of the run) stops a harness we started. */
