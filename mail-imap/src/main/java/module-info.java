@@ -6,4 +6,7 @@ module dev.satchel.mail.imap {
   requires dev.satchel.mail;
   requires org.eclipse.angus.mail.imap;
   requires org.slf4j;
+
+  provides dev.satchel.mail.spi.MailboxConnector with
+      dev.satchel.mail.imap.ImapConnector;
 }

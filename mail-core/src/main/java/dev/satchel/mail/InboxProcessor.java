@@ -32,17 +32,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>A run</b> opens a {@link Mailbox}, asks {@link Mailbox#changesSince} what is new against the
  * saved state, and for each new message, oldest first: downloads it, calls the handler, applies the
- * {@link AfterHandling} action, and saves the state. The state is saved after every message, and only
- * after its handler returned. Messages that were handled but whose action did not take (a POP3 session
- * dropped before QUIT, a move that failed) get the action again on the next run without being handed
- * over again.
+ * {@link AfterHandling} action, and records it as handled. Nothing is recorded, and no action taken,
+ * before its handler returned. Messages that were handled but whose action did not take (a POP3
+ * session dropped before QUIT, a move that failed) get the action again on the next run without being
+ * handed over again.
+ *
+ * <p><b>Saving the state.</b> The state is saved at the start and end of every run, when a run fails,
+ * after a dead letter, and otherwise at most once per {@link Builder#stateSaveInterval} (default 1
+ * second) while messages are handled. Saving after every message (interval zero) rewrites the whole
+ * state each time: a first run over 2,000 new messages then spends most of its time in 2,000 file
+ * writes and fsyncs (measured: about 30 seconds with {@link SyncStateStore#file}), growing
+ * quadratically in bytes written with the size of the inbox. With the default, a crash loses at most
+ * about one second of records, and those messages are handed over again (never lost). A POP3
+ * deletion is committed by QUIT only after the run's last save.
  *
  * <p><b>Failures.</b> A handler that throws leaves its message unacknowledged; it is handed over
  * again on the next run, and after {@link Builder#maxFailures(int)} failed attempts it goes to the
  * {@link DeadLetterHandler} instead and stays on the server untouched. A lost connection ends the run
  * with a {@link MailException}; what was handled up to then is saved, and a POP3 session cut before
- * its QUIT deletes nothing. The only duplicates: a message whose handler returned but whose state was
- * not saved (a crash or cut exactly there) is handed over again.
+ * its QUIT deletes nothing. The only duplicates: messages whose handler returned but whose record was
+ * not yet saved when the process died (at most one {@link Builder#stateSaveInterval} of them) are
+ * handed over again.
  *
  * <p><b>Changed ids.</b> When an IMAP folder's UIDVALIDITY changes, every message counts as new.
  *
@@ -55,6 +65,9 @@ public final class InboxProcessor {
   /** Default number of failed attempts before a message goes to the dead-letter handler: 5. */
   public static final int DEFAULT_MAX_FAILURES = 5;
 
+  /** Default longest time a handled message's record waits to be saved: 1 second. */
+  public static final Duration DEFAULT_STATE_SAVE_INTERVAL = Duration.ofSeconds(1);
+
   private final Supplier<Mailbox> mailboxes;
   private final SyncStateStore store;
   private final String stateKey;
@@ -64,6 +77,7 @@ public final class InboxProcessor {
   private final int maxFailures;
   private final DeadLetterHandler deadLetters;
   private final Clock clock;
+  private final long saveIntervalNanos;
   private final ReentrantLock runLock = new ReentrantLock();
   private volatile boolean pushOffered;
 
@@ -78,6 +92,7 @@ public final class InboxProcessor {
     this.maxFailures = b.maxFailures;
     this.deadLetters = b.deadLetters;
     this.clock = b.clock;
+    this.saveIntervalNanos = b.saveInterval.toNanos();
   }
 
   /** A new builder. */
@@ -183,10 +198,16 @@ public final class InboxProcessor {
     redoActions(mailbox, folder, book, changes, counts);
     save(book, now, false);
     boolean anyPending = false;
-    for (MessageSummary summary : changes.added()) {
-      if (!handOver(mailbox, folder, summary, book, now, counts)) {
-        anyPending = true;
+    Saver saver = new Saver(book, now);
+    try {
+      for (MessageSummary summary : changes.added()) {
+        if (!handOver(mailbox, folder, summary, book, saver, counts)) {
+          anyPending = true;
+        }
       }
+    } catch (RuntimeException | Error e) {
+      saver.saveAfterFailure(e);
+      throw e;
     }
     save(book, now, !anyPending);
     Report report = new Report(counts.found, counts.handled, counts.failed, counts.deadLettered, counts.acknowledged);
@@ -195,7 +216,7 @@ public final class InboxProcessor {
   }
 
   /** Returns true when the message is settled (handled or dead-lettered). */
-  private boolean handOver(Mailbox mailbox, Folder folder, MessageSummary summary, ProcessingBook book, SyncState now,
+  private boolean handOver(Mailbox mailbox, Folder folder, MessageSummary summary, ProcessingBook book, Saver saver,
       Counts counts) {
     String id = summary.uid().asString();
     Exception failure;
@@ -214,7 +235,7 @@ public final class InboxProcessor {
         counts.acknowledged++;
       }
       book.acknowledged(id, clock.instant());
-      save(book, now, false);
+      saver.changed();
       return true;
     }
     counts.failed++;
@@ -233,7 +254,11 @@ public final class InboxProcessor {
         LOG.warn("{}: the dead-letter handler threw for message {}; it will be retried", stateKey, summary.uid(), e);
       }
     }
-    save(book, now, false);
+    if (settled) {
+      saver.saveNow(); // a dead letter is not to be repeated
+    } else {
+      saver.changed();
+    }
     return settled;
   }
 
@@ -311,6 +336,44 @@ public final class InboxProcessor {
         : "choose an action this server supports, such as AfterHandling.leave() or delete().";
   }
 
+  /** Saves the book during a run: when {@link #saveIntervalNanos} has passed since the last save. */
+  private final class Saver {
+    private final ProcessingBook book;
+    private final SyncState now;
+    private long lastSave = System.nanoTime();
+    private boolean dirty;
+
+    Saver(ProcessingBook book, SyncState now) {
+      this.book = book;
+      this.now = now;
+    }
+
+    void changed() {
+      dirty = true;
+      if (System.nanoTime() - lastSave >= saveIntervalNanos) {
+        saveNow();
+      }
+    }
+
+    void saveNow() {
+      save(book, now, false);
+      lastSave = System.nanoTime();
+      dirty = false;
+    }
+
+    /** Keeps what was handled before {@code failure} ended the run; a failing save is added to it. */
+    void saveAfterFailure(Throwable failure) {
+      if (!dirty) {
+        return;
+      }
+      try {
+        saveNow();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
   private static final class Counts {
     int found;
     int handled;
@@ -360,6 +423,7 @@ public final class InboxProcessor {
     private DeadLetterHandler deadLetters = (m, n, e) -> LOG.warn("giving up on message {} after {} failed attempts; it"
         + " stays on the server untouched", m.uid(), n);
     private Clock clock = Clock.systemUTC();
+    private Duration saveInterval = DEFAULT_STATE_SAVE_INTERVAL;
 
     private Builder() {}
 
@@ -430,6 +494,24 @@ public final class InboxProcessor {
     /** Receives messages that failed {@link #maxFailures} times. Default: log a warning (no content). */
     public Builder deadLetter(DeadLetterHandler deadLetters) {
       this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+      return this;
+    }
+
+    /**
+     * The longest time the record of a handled message waits before the state is saved, while a run
+     * goes on handing over messages. Default {@link #DEFAULT_STATE_SAVE_INTERVAL} (1 second).
+     * {@link Duration#ZERO} saves after every message: the fewest duplicates after a crash, at the
+     * cost of rewriting the whole state per message (slow for large first runs; see the class
+     * documentation). Records are saved in any case at the end of a run and when it fails.
+     *
+     * @throws IllegalArgumentException when {@code interval} is negative
+     */
+    public Builder stateSaveInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("stateSaveInterval must not be negative, was " + interval);
+      }
+      this.saveInterval = interval;
       return this;
     }
 

@@ -46,6 +46,19 @@ public interface Mailbox extends AutoCloseable {
     return Connectors.mailboxConnector(settings.protocol()).connect(settings);
   }
 
+  /**
+   * Connects and logs in like {@link #connect(MailSettings)}, with tuning {@code options} (batch
+   * sizes, IDLE and polling intervals, reconnect delays).
+   *
+   * @throws IllegalArgumentException when the settings are for SMTP
+   * @throws IllegalStateException when no connector for the protocol is present, naming the artifact to add
+   * @throws MailConnectionException when the server cannot be reached or TLS fails
+   * @throws MailAuthenticationException when the server refuses the credentials
+   */
+  static Mailbox connect(MailSettings settings, MailboxOptions options) {
+    return Connectors.mailboxConnector(settings.protocol()).connect(settings, options);
+  }
+
   /** The protocol of this session. */
   Protocol protocol();
 
@@ -80,6 +93,34 @@ public interface Mailbox extends AutoCloseable {
    * @throws UnsupportedCapabilityException without {@link Capability#FOLDERS}
    */
   Optional<Folder> specialFolder(SpecialUse use);
+
+  /**
+   * Every folder with a known role, each with where the role came from: the server's SPECIAL-USE
+   * marking when it has one for that role, otherwise a common folder name in several languages.
+   *
+   * @throws UnsupportedCapabilityException without {@link Capability#FOLDERS}
+   */
+  default List<SpecialFolder> specialFolders() {
+    throw new UnsupportedCapabilityException(Capability.FOLDERS, protocol(), "Use inbox(): this protocol has one folder.");
+  }
+
+  /**
+   * Subscribes to a folder or ends the subscription (IMAP SUBSCRIBE / UNSUBSCRIBE).
+   *
+   * @throws UnsupportedCapabilityException without {@link Capability#FOLDERS}
+   */
+  default void setSubscribed(Folder folder, boolean subscribed) {
+    throw new UnsupportedCapabilityException(Capability.FOLDERS, protocol(), "Use inbox(): this protocol has one folder.");
+  }
+
+  /**
+   * The folders the user subscribed to (IMAP LSUB).
+   *
+   * @throws UnsupportedCapabilityException without {@link Capability#FOLDERS}
+   */
+  default List<Folder> subscribedFolders() {
+    throw new UnsupportedCapabilityException(Capability.FOLDERS, protocol(), "Use inbox(): this protocol has one folder.");
+  }
 
   /** Message counts and identifiers of a folder. */
   FolderStatus status(Folder folder);

@@ -105,6 +105,40 @@ public final class MimeReader {
   }
 
   /**
+   * Reads a message from a {@link jakarta.mail.internet.SharedInputStream} (for example one backed by
+   * a temporary file) without copying it into memory: header fields and the text bodies are read
+   * now, attachments and inline parts are decoded from {@code source} when the caller opens them, so
+   * {@code source} must stay readable as long as they are used. Flags are empty; the size is
+   * {@code size} as given.
+   *
+   * @param source the whole RFC 5322 message; must also be a {@link InputStream}
+   * @throws IllegalArgumentException when {@code source} is not an {@link InputStream}
+   * @throws MimeAccessException when {@code source} cannot be read
+   */
+  public static Message readShared(jakarta.mail.internet.SharedInputStream source, Uid uid, long size) {
+    if (!(source instanceof InputStream in)) {
+      throw new IllegalArgumentException("source must be an InputStream, was " + source.getClass().getName());
+    }
+    List<String> problems = new ArrayList<>();
+    MimeMessage mime;
+    try {
+      mime = new MimeMessage(SESSION, in);
+    } catch (MessagingException e) {
+      if (isAccessFailure(e)) {
+        throw new MimeAccessException("cannot read message " + uid + ": " + e.getMessage(), e);
+      }
+      problems.add("the message could not be parsed as MIME: " + e.getMessage());
+      Envelope empty = new Envelope("", List.of(), Optional.empty(), List.of(), List.of(), List.of(), List.of(),
+          Optional.empty(), Optional.empty(), Optional.empty());
+      return new Message(new MessageSummary(uid, Set.of(), Set.of(), size, Optional.empty(), empty), List.of(),
+          Optional.empty(), Optional.empty(), List.of(), problems);
+    }
+    Envelope envelope = envelope(name -> mime.getHeader(name), false, problems::add);
+    MessageSummary summary = new MessageSummary(uid, Set.of(), Set.of(), size, Optional.empty(), envelope);
+    return walk(mime, summary, false, problems);
+  }
+
+  /**
    * Reads an already parsed or lazily loaded message; its summary is taken as given. Parts are opened
    * through {@code mime} when the caller opens them.
    *

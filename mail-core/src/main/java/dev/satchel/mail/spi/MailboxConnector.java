@@ -21,4 +21,15 @@ public interface MailboxConnector {
    * @throws dev.satchel.mail.MailAuthenticationException when the credentials are refused
    */
   Mailbox connect(MailSettings settings);
+
+  /**
+   * Connects and logs in with tuning options. The default ignores {@code options}; connectors that
+   * have something to tune override it.
+   *
+   * @throws dev.satchel.mail.MailConnectionException when the server cannot be reached or TLS fails
+   * @throws dev.satchel.mail.MailAuthenticationException when the credentials are refused
+   */
+  default Mailbox connect(MailSettings settings, dev.satchel.mail.MailboxOptions options) {
+    return connect(settings);
+  }
 }

@@ -70,6 +70,9 @@ public final class Pop3Connector implements MailboxConnector {
     // messages deleted on RETR.
     extra.setProperty(p + "rsetbeforequit", "true");
     extra.setProperty(p + "finalizecleanclose", "false");
+    // Stream every RETR to a per-session temporary file (deleted at close) instead of a byte array:
+    // large messages must not sit whole in memory. See Pop3Mailbox.
+    extra.setProperty(p + "filecache.enable", "true");
     if (credentials instanceof Credentials.OAuth2) {
       extra.setProperty(p + "auth.mechanisms", "XOAUTH2");
     } else {

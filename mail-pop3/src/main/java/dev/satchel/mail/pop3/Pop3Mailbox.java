@@ -30,6 +30,7 @@ import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.SharedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
@@ -65,6 +66,15 @@ import org.slf4j.LoggerFactory;
  * connection, a timeout, a crash of this process) deletes nothing: the server rolls the marks back,
  * as RFC 1939 requires. After any {@link MailConnectionException} this session is broken and
  * {@code close()} deliberately commits nothing.
+ *
+ * <p><b>Downloads stream to disk.</b> RETR answers are written line by line to a temporary file
+ * (Angus Mail's {@code mail.pop3.filecache}: one file per session, in {@code java.io.tmpdir}, named
+ * {@code pop3.*.mbox}), and {@link #openRaw} and the attachments of {@link #fetch} read from that
+ * file. So a 20 MB message costs disk, not 20 MB of heap, however many are downloaded. The file
+ * grows by each downloaded message and is deleted at {@link #close()} (and, should the process end
+ * without closing, when the JVM exits). Streams and attachments from this session are therefore
+ * readable only until {@code close()}. This was chosen over reading RETR through Angus's protocol
+ * classes, which are not public.
  *
  * <p>Not thread-safe.
  */
@@ -200,17 +210,24 @@ final class Pop3Mailbox implements Mailbox {
     throw unsupported(Capability.SERVER_SEARCH, "search");
   }
 
-  /** Downloads the message (RETR) and parses it. */
+  /**
+   * Downloads the message (RETR) and parses it. The download streams to this session's temporary
+   * file (see the class documentation); the header fields and text bodies are read into the returned
+   * {@link Message}, while attachments and inline parts are decoded from the temporary file when
+   * opened, so open them before {@link #close()}.
+   */
   @Override
   public Message fetch(Folder folder, Uid uid) {
     checkInbox(folder);
     int n = number(uid);
     try {
       POP3Message m = (POP3Message) this.folder.getMessage(n);
-      try (InputStream in = m.getMimeStream()) {
-        return MimeReader.read(in, uid);
-      } finally {
-        m.invalidate(false);
+      InputStream in = m.getMimeStream();
+      if (in instanceof SharedInputStream shared) {
+        return MimeReader.readShared(shared, uid, Math.max(0, m.getSize()));
+      }
+      try (InputStream stream = in) {
+        return MimeReader.read(stream, uid);
       }
     } catch (MessagingException | IOException | RuntimeException e) {
       throw failure("fetch " + uid, e);
@@ -218,8 +235,9 @@ final class Pop3Mailbox implements Mailbox {
   }
 
   /**
-   * The message's bytes from RETR. Angus reads the whole answer before this returns (the session
-   * must stay usable for the next command), so the stream is served from memory.
+   * The message's bytes from RETR. The download streams to this session's temporary file and the
+   * returned stream reads from there, so a large message never sits whole in memory; the stream
+   * stays readable until {@link #close()}.
    */
   @Override
   public InputStream openRaw(Folder folder, Uid uid) {
@@ -352,14 +370,29 @@ final class Pop3Mailbox implements Mailbox {
   /**
    * Polls: POP3 has no push, and a POP3 session never sees mail that arrived after login, so every
    * poll is a new connection (once a minute) reporting {@link #changesSince} the previous poll.
+   * Messages present when the watch starts are not reported. After a failed poll the watch retries
+   * with backoff and tells {@link MailboxListener#onDisconnected}.
    */
   @Override
   public Watch watch(Folder folder, MailboxListener listener) {
+    return watch(folder, listener, DEFAULT_POLL_INTERVAL);
+  }
+
+  /** {@link #watch(Folder, MailboxListener)} polling every {@code interval} (for tests). */
+  Watch watch(Folder folder, MailboxListener listener, Duration interval) {
     checkInbox(folder);
     requireUniqueIds("watch");
     checkOpen();
-    SyncState start = changesSince(INBOX, SyncState.initial(Folder.INBOX)).state();
-    return Pop3Watch.start(settings, start, listener, DEFAULT_POLL_INTERVAL);
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive, was " + interval);
+    }
+    // The ids present now (one UIDL, no TOP): only later arrivals are reported.
+    Map<String, Set<String>> present = new TreeMap<>();
+    for (Uid uid : uids()) {
+      present.put(uid.asString(), Set.of());
+    }
+    SyncState start = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), present);
+    return Pop3Watch.start(settings, start, listener, interval);
   }
 
   /**

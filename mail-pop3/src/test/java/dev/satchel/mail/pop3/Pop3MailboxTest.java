@@ -20,6 +20,7 @@ import dev.satchel.mail.SearchQuery;
 import dev.satchel.mail.Security;
 import dev.satchel.mail.SpecialUse;
 import dev.satchel.mail.SyncState;
+import dev.satchel.mail.TlsOptions;
 import dev.satchel.mail.Uid;
 import dev.satchel.mail.UidRange;
 import dev.satchel.mail.UnsupportedCapabilityException;
@@ -34,11 +35,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class Pop3MailboxTest {
-  private GreenMailPop3 server;
+  private Pop3Fixture server;
 
   @BeforeEach
   void start() {
-    server = new GreenMailPop3();
+    server = new Pop3Fixture();
   }
 
   @AfterEach
@@ -124,6 +125,39 @@ class Pop3MailboxTest {
   }
 
   @Test
+  void worksOverImplicitTls() throws Exception {
+    server.deliver("secure one", "Over TLS\r\n");
+    server.deliver("secure two");
+    try (Mailbox mailbox = Mailbox.connect(server.tlsSettings())) {
+      assertThat(mailbox.capabilities()).contains(Capability.UNIQUE_IDS, Capability.DELETE);
+      List<MessageSummary> list = mailbox.list(mailbox.inbox());
+      assertThat(list).extracting(m -> m.envelope().subject()).containsExactly("secure one", "secure two");
+      assertThat(mailbox.fetch(mailbox.inbox(), list.get(0).uid()).text())
+          .hasValueSatisfying(t -> assertThat(t).contains("Over TLS"));
+      try (InputStream raw = mailbox.openRaw(mailbox.inbox(), list.get(1).uid())) {
+        assertThat(new String(raw.readAllBytes(), StandardCharsets.UTF_8)).contains("Subject: secure two");
+      }
+      mailbox.delete(mailbox.inbox(), List.of(list.get(0).uid()));
+    }
+    try (Mailbox mailbox = Mailbox.connect(server.tlsSettings())) {
+      assertThat(mailbox.list(mailbox.inbox())).extracting(m -> m.envelope().subject()).containsExactly("secure two");
+    }
+  }
+
+  @Test
+  void implicitTlsRefusesACertificateItDoesNotTrust() {
+    MailSettings untrusting = server.tlsSettings().toBuilder().tls(TlsOptions.systemDefault()).build();
+    assertThatThrownBy(() -> Mailbox.connect(untrusting)).isInstanceOf(MailConnectionException.class);
+  }
+
+  @Test
+  void implicitTlsIsNotSpokenToAPlaintextPort() {
+    MailSettings wrongPort = server.tlsSettings().toBuilder()
+        .server(Protocol.POP3, "127.0.0.1", server.pop3Port(), Security.TLS).build();
+    assertThatThrownBy(() -> Mailbox.connect(wrongPort)).isInstanceOf(MailConnectionException.class);
+  }
+
+  @Test
   void idsAreStableAcrossSessions() {
     server.deliver("one");
     Uid first;
@@ -178,7 +212,7 @@ class Pop3MailboxTest {
         proxy.cutBefore(line -> line.startsWith("RSET") || line.startsWith("DELE") || line.startsWith("QUIT"));
       }
     }
-    assertThat(server.visibleCount()).isEqualTo(1);
+    assertThat(server.storedCount()).isEqualTo(1);
   }
 
   @Test
@@ -230,7 +264,7 @@ class Pop3MailboxTest {
 
   @Test
   void wrongPasswordIsAnAuthenticationFailureWithoutTheSecret() {
-    MailSettings bad = server.settings().toBuilder().password(GreenMailPop3.USER, "wrong-secret").build();
+    MailSettings bad = server.settings().toBuilder().password(Pop3Fixture.USER, "wrong-secret").build();
     assertThatThrownBy(() -> Mailbox.connect(bad)).isInstanceOf(MailAuthenticationException.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-secret"));
   }

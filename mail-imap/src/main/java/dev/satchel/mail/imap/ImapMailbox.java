@@ -1,0 +1,882 @@
+package dev.satchel.mail.imap;
+
+import dev.satchel.mail.Capability;
+import dev.satchel.mail.Changes;
+import dev.satchel.mail.Credentials;
+import dev.satchel.mail.Flag;
+import dev.satchel.mail.Folder;
+import dev.satchel.mail.FolderStatus;
+import dev.satchel.mail.MailCommandException;
+import dev.satchel.mail.MailConnectionException;
+import dev.satchel.mail.MailException;
+import dev.satchel.mail.MailSettings;
+import dev.satchel.mail.Mailbox;
+import dev.satchel.mail.MailboxListener;
+import dev.satchel.mail.MailboxOptions;
+import dev.satchel.mail.Message;
+import dev.satchel.mail.MessageSummary;
+import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Protocol;
+import dev.satchel.mail.Quota;
+import dev.satchel.mail.SearchQuery;
+import dev.satchel.mail.Server;
+import dev.satchel.mail.SpecialFolder;
+import dev.satchel.mail.SpecialUse;
+import dev.satchel.mail.SyncState;
+import dev.satchel.mail.Uid;
+import dev.satchel.mail.UidRange;
+import dev.satchel.mail.UnsupportedCapabilityException;
+import dev.satchel.mail.Watch;
+import dev.satchel.mail.internal.AngusSessions;
+import dev.satchel.mail.internal.MailExceptions;
+import dev.satchel.mail.internal.MimeWriter;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Flags;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.AppendUID;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.FLAGS;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.Status;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IMAP {@link Mailbox}: one Angus {@link IMAPStore}, at most one selected folder at a time, and
+ * raw UID commands (through {@link IMAPFolder#doCommand}) wherever Angus would make one round trip per
+ * message or lacks the command. Not thread-safe, like every {@link Mailbox}.
+ */
+final class ImapMailbox implements Mailbox {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapMailbox.class);
+
+  private final MailSettings settings;
+  private final MailboxOptions options;
+  private final IMAPStore store;
+  private final Set<Capability> capabilities;
+  private final @Nullable RecordingSockets sockets;
+  private @Nullable IMAPFolder selected;
+  private boolean closed;
+
+  private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
+      @Nullable RecordingSockets sockets) {
+    this.settings = settings;
+    this.options = options;
+    this.store = store;
+    this.capabilities = capabilities;
+    this.sockets = sockets;
+  }
+
+  /**
+   * Connects, logs in, sends ID when offered and derives the capabilities.
+   *
+   * @param forWatch true for a watch's own connection: sockets are recorded so that they can be cut,
+   *     and the read timeout is stretched past the IDLE restart interval
+   */
+  static ImapMailbox connect(MailSettings settings, MailboxOptions options, boolean forWatch) {
+    Server server = settings.server();
+    Credentials credentials = settings.credentials();
+    if (credentials == null) {
+      throw new IllegalArgumentException("IMAP settings need credentials");
+    }
+    String proto = AngusSessions.protocolName(server);
+    String p = "mail." + proto + ".";
+    Properties extra = new Properties();
+    extra.setProperty(p + "peek", "true");
+    extra.setProperty(p + "throwsearchexception", "true");
+    extra.setProperty(p + "connectionpoolsize", "1");
+    extra.setProperty(p + "partialfetch", "true");
+    extra.setProperty(p + "fetchsize", Integer.toString(options.partialFetchSize()));
+    if (credentials instanceof Credentials.OAuth2) {
+      extra.setProperty(p + "auth.mechanisms", "XOAUTH2");
+    }
+    RecordingSockets sockets = null;
+    if (forWatch) {
+      long readMillis = settings.readTimeout().plus(options.idleRestart()).toMillis();
+      extra.setProperty(p + "timeout", Long.toString(readMillis));
+      sockets = new RecordingSockets();
+      sockets.install(extra, p, server, AngusSessions.properties(settings));
+    }
+    Session session = AngusSessions.session(settings, extra);
+    IMAPStore store;
+    try {
+      store = (IMAPStore) session.getStore(proto);
+    } catch (MessagingException e) {
+      throw new IllegalStateException("Angus imap provider missing for " + proto, e);
+    }
+    login(store, server, credentials);
+    try {
+      if (store.hasCapability("ID")) {
+        Map<String, String> id = new LinkedHashMap<>();
+        id.put("name", "Satchel");
+        id.put("vendor", "dev.satchel");
+        try {
+          store.id(id);
+        } catch (MessagingException e) {
+          LOG.debug("IMAP ID was refused by {}: {}", server, e.getMessage());
+        }
+      }
+      ImapMailbox box = new ImapMailbox(settings, options, store, EnumSet.noneOf(Capability.class), sockets);
+      box.capabilities.addAll(box.deriveCapabilities());
+      return box;
+    } catch (MessagingException e) {
+      closeQuietly(store);
+      throw MailExceptions.translate("connect", server, e);
+    } catch (RuntimeException e) {
+      closeQuietly(store);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(IMAPStore store) {
+    try {
+      store.close();
+    } catch (MessagingException | RuntimeException ignored) {
+      // closing after a failure
+    }
+  }
+
+  private static void login(IMAPStore store, Server server, Credentials credentials) {
+    try {
+      if (credentials instanceof Credentials.Password pw) {
+        store.connect(server.host(), server.port(), pw.username(), new String(pw.secret()));
+      } else if (credentials instanceof Credentials.OAuth2 oauth) {
+        try {
+          store.connect(server.host(), server.port(), oauth.username(), oauth.tokens().token(false));
+        } catch (AuthenticationFailedException first) {
+          // the token may have expired: ask for a fresh one once
+          store.connect(server.host(), server.port(), oauth.username(), oauth.tokens().token(true));
+        }
+      }
+    } catch (AuthenticationFailedException e) {
+      throw MailExceptions.authenticationFailed(server, e.getMessage(), e);
+    } catch (MessagingException e) {
+      throw MailExceptions.translate("connect", server, e);
+    }
+  }
+
+  private Set<Capability> deriveCapabilities() throws MessagingException {
+    Set<Capability> caps = EnumSet.of(Capability.FOLDERS, Capability.SERVER_FLAGS, Capability.COPY, Capability.DELETE,
+        Capability.APPEND, Capability.SERVER_SEARCH, Capability.HEADERS_ONLY, Capability.UNIQUE_IDS);
+    if (has("MOVE") || has("UIDPLUS")) {
+      caps.add(Capability.MOVE);
+    }
+    if (has("IDLE")) {
+      caps.add(Capability.PUSH);
+    }
+    if (has("QUOTA")) {
+      caps.add(Capability.QUOTA);
+    }
+    if (has("CONDSTORE") || has("QRESYNC")) {
+      caps.add(Capability.CHANGES_SINCE);
+    }
+    if (has("SPECIAL-USE")) {
+      caps.add(Capability.SPECIAL_USE);
+    }
+    IMAPFolder inbox = select(inbox());
+    Flags permanent = inbox.getPermanentFlags();
+    if (permanent != null && permanent.contains(Flags.Flag.USER)) {
+      caps.add(Capability.KEYWORDS);
+    }
+    return caps;
+  }
+
+  /** True when the server advertised {@code capability} (for example "UIDPLUS"). */
+  boolean has(String capability) {
+    try {
+      return store.hasCapability(capability);
+    } catch (MessagingException e) {
+      throw fail("CAPABILITY", e);
+    }
+  }
+
+  MailSettings settings() {
+    return settings;
+  }
+
+  MailboxOptions options() {
+    return options;
+  }
+
+  /** Cuts every socket of a watch connection at once, to end a read that would otherwise block. */
+  void cutSockets() {
+    if (sockets != null) {
+      sockets.closeAll();
+    }
+  }
+
+  /** Closes a watch connection without waiting for the server: sockets first, then the store. */
+  void cutSocketsAfterClose() {
+    cutSockets();
+    close();
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  MailException fail(String operation, Exception e) {
+    return MailExceptions.translate(operation, settings.server(), e);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("this mailbox is closed");
+    }
+  }
+
+  private void require(Capability c, String instead) {
+    if (!capabilities.contains(c)) {
+      throw new UnsupportedCapabilityException(c, Protocol.IMAP, instead);
+    }
+  }
+
+  /** Selects {@code folder} (read-write) unless it is already selected. */
+  IMAPFolder select(Folder folder) {
+    ensureOpen();
+    IMAPFolder current = selected;
+    if (current != null && current.isOpen() && current.getFullName().equals(folder.fullName())) {
+      return current;
+    }
+    unselect();
+    try {
+      IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
+      f.open(jakarta.mail.Folder.READ_WRITE);
+      selected = f;
+      return f;
+    } catch (MessagingException e) {
+      throw fail("select " + folder.fullName(), e);
+    }
+  }
+
+  /** Closes the selected folder without expunging (Angus uses UNSELECT, or EXAMINE + CLOSE). */
+  private void unselect() {
+    IMAPFolder current = selected;
+    selected = null;
+    if (current != null && current.isOpen()) {
+      try {
+        current.close(false);
+      } catch (MessagingException e) {
+        LOG.debug("closing folder {} failed: {}", current.getFullName(), e.getMessage());
+      }
+    }
+  }
+
+  /** A command to run with the IMAP protocol of the selected folder. */
+  @FunctionalInterface
+  interface Cmd<T> {
+    T run(IMAPProtocol p) throws ProtocolException;
+  }
+
+  /** Runs {@code cmd} in {@code folder}, selecting it first. */
+  @SuppressWarnings("unchecked")
+  <T> T inFolder(Folder folder, String operation, Cmd<T> cmd) {
+    IMAPFolder f = select(folder);
+    try {
+      return (T) f.doCommand(p -> cmd.run(p));
+    } catch (MessagingException e) {
+      throw fail(operation, e);
+    }
+  }
+
+  /** Runs {@code cmd} on the store's connection (no folder needs to be selected). */
+  @SuppressWarnings("unchecked")
+  private <T> T onStore(String operation, Cmd<T> cmd) {
+    ensureOpen();
+    try {
+      IMAPFolder root = (IMAPFolder) store.getDefaultFolder();
+      return (T) root.doCommand(p -> cmd.run(p));
+    } catch (MessagingException e) {
+      throw fail(operation, e);
+    }
+  }
+
+  long uidValidity(Folder folder) {
+    try {
+      return select(folder).getUIDValidity();
+    } catch (MessagingException e) {
+      throw fail("UIDVALIDITY of " + folder.fullName(), e);
+    }
+  }
+
+  /** The UID numbers of {@code uids}, sorted and distinct, checked against the folder's UIDVALIDITY. */
+  private long[] uidNumbers(Folder folder, List<Uid> uids, String operation) {
+    long validity = uidValidity(folder);
+    long[] out = new long[uids.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = uidNumber(uids.get(i), validity, folder, operation);
+    }
+    Arrays.sort(out);
+    return Arrays.stream(out).distinct().toArray();
+  }
+
+  static long uidNumber(Uid uid, long validity, Folder folder, String operation) {
+    if (!(uid instanceof Uid.Imap imap)) {
+      throw new IllegalArgumentException("an IMAP mailbox needs IMAP UIDs, was " + uid);
+    }
+    if (imap.uidValidity() != validity) {
+      throw new MailCommandException(operation, "UID " + uid + " is void: the UIDVALIDITY of " + folder.fullName()
+          + " is now " + validity + "; list the folder again", null);
+    }
+    return imap.uid();
+  }
+
+  // ---------------------------------------------------------------- identity and folders
+
+  @Override
+  public Protocol protocol() {
+    return Protocol.IMAP;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Collections.unmodifiableSet(capabilities);
+  }
+
+  @Override
+  public Folder inbox() {
+    return new Folder(Folder.INBOX, '/', Set.of(), Optional.empty());
+  }
+
+  private List<ListInfo> listInfos(boolean subscribedOnly) {
+    ListInfo[] infos = onStore(subscribedOnly ? "LSUB" : "LIST", p -> subscribedOnly ? p.lsub("", "*") : p.list("", "*"));
+    return infos == null ? List.of() : Arrays.asList(infos);
+  }
+
+  @Override
+  public List<Folder> folders() {
+    return SpecialFolders.resolve(listInfos(false)).folders();
+  }
+
+  @Override
+  public List<SpecialFolder> specialFolders() {
+    return SpecialFolders.resolve(listInfos(false)).special();
+  }
+
+  @Override
+  public Optional<Folder> folder(String fullName) {
+    if (fullName.equalsIgnoreCase(Folder.INBOX)) {
+      return Optional.of(inbox());
+    }
+    ListInfo[] infos = onStore("LIST " + fullName, p -> p.list("", fullName));
+    if (infos == null || infos.length == 0) {
+      return Optional.empty();
+    }
+    return SpecialFolders.resolve(Arrays.asList(infos)).folders().stream()
+        .filter(f -> f.fullName().equals(fullName)).findFirst();
+  }
+
+  @Override
+  public Optional<Folder> specialFolder(SpecialUse use) {
+    return specialFolders().stream().filter(s -> s.use() == use).map(SpecialFolder::folder).findFirst();
+  }
+
+  @Override
+  public List<Folder> subscribedFolders() {
+    return SpecialFolders.resolve(listInfos(true)).folders();
+  }
+
+  @Override
+  public void setSubscribed(Folder folder, boolean subscribed) {
+    ensureOpen();
+    try {
+      store.getFolder(folder.fullName()).setSubscribed(subscribed);
+    } catch (MessagingException e) {
+      throw fail((subscribed ? "SUBSCRIBE " : "UNSUBSCRIBE ") + folder.fullName(), e);
+    }
+  }
+
+  @Override
+  public Folder createFolder(String fullName) {
+    Folder check = Folder.named(fullName);
+    ensureOpen();
+    try {
+      jakarta.mail.Folder f = store.getFolder(check.fullName());
+      if (!f.create(jakarta.mail.Folder.HOLDS_MESSAGES)) {
+        throw new MailCommandException("CREATE " + fullName, "the server refused to create the folder", null);
+      }
+    } catch (MessagingException e) {
+      throw fail("CREATE " + fullName, e);
+    }
+    return folder(fullName).orElse(check);
+  }
+
+  @Override
+  public Folder renameFolder(Folder folder, String newFullName) {
+    Folder check = Folder.named(newFullName);
+    ensureOpen();
+    if (selected != null && selected.getFullName().equals(folder.fullName())) {
+      unselect();
+    }
+    try {
+      jakarta.mail.Folder from = store.getFolder(folder.fullName());
+      if (!from.renameTo(store.getFolder(check.fullName()))) {
+        throw new MailCommandException("RENAME " + folder.fullName(), "the server refused to rename the folder", null);
+      }
+    } catch (MessagingException e) {
+      throw fail("RENAME " + folder.fullName(), e);
+    }
+    return folder(newFullName).orElse(check);
+  }
+
+  @Override
+  public void deleteFolder(Folder folder) {
+    ensureOpen();
+    if (folder.isInbox()) {
+      throw new IllegalArgumentException("the inbox cannot be deleted");
+    }
+    if (selected != null && selected.getFullName().equals(folder.fullName())) {
+      unselect();
+    }
+    try {
+      if (!store.getFolder(folder.fullName()).delete(false)) {
+        throw new MailCommandException("DELETE " + folder.fullName(), "the server refused to delete the folder", null);
+      }
+    } catch (MessagingException e) {
+      throw fail("DELETE " + folder.fullName(), e);
+    }
+  }
+
+  @Override
+  public FolderStatus status(Folder folder) {
+    boolean modseq = capabilities.contains(Capability.CHANGES_SINCE);
+    String[] items = modseq
+        ? new String[] {"MESSAGES", "UNSEEN", "UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"}
+        : new String[] {"MESSAGES", "UNSEEN", "UIDVALIDITY", "UIDNEXT"};
+    Status s = onStore("STATUS " + folder.fullName(), p -> p.status(folder.fullName(), items));
+    return new FolderStatus(folder, Math.max(0, s.total), s.unseen < 0 ? OptionalLong.empty() : OptionalLong.of(s.unseen),
+        s.uidvalidity > 0 ? OptionalLong.of(s.uidvalidity) : OptionalLong.empty(),
+        s.uidnext > 0 ? OptionalLong.of(s.uidnext) : OptionalLong.empty(),
+        modseq && s.highestmodseq > 0 ? OptionalLong.of(s.highestmodseq) : OptionalLong.empty());
+  }
+
+  // ---------------------------------------------------------------- listing
+
+  @Override
+  public List<MessageSummary> list(Folder folder) {
+    return list(folder, UidRange.all());
+  }
+
+  @Override
+  public List<MessageSummary> list(Folder folder, UidRange range) {
+    long validity = uidValidity(folder);
+    String set = range.first() + ":" + (range.isOpenEnded() ? "*" : Long.toString(range.last()));
+    long[] uids = uidSearch(folder, "UID " + set);
+    long[] inRange = Arrays.stream(uids).filter(u -> u >= range.first() && u <= range.last()).toArray();
+    return summaries(folder, validity, inRange);
+  }
+
+  @Override
+  public List<MessageSummary> listNewest(Folder folder, int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
+    }
+    IMAPFolder f = select(folder);
+    long validity = uidValidity(folder);
+    // NOOP first, so that EXISTS/EXPUNGE news from other clients updates the message count
+    inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
+    int total;
+    try {
+      total = f.getMessageCount();
+    } catch (MessagingException e) {
+      throw fail("listNewest " + folder.fullName(), e);
+    }
+    int want = Math.min(count, total);
+    Map<Long, MessageSummary> byUid = new TreeMap<>(Collections.reverseOrder());
+    int batch = options.listBatchSize();
+    // Sequence numbers are stable across these FETCH commands: a server may not send EXPUNGE during FETCH.
+    for (int hi = total; hi > total - want; hi -= batch) {
+      int lo = Math.max(total - want + 1, hi - batch + 1);
+      String cmd = "FETCH " + lo + ":" + hi + " " + Imap.SUMMARY_ITEMS;
+      Response[] r = inFolder(folder, "listNewest " + folder.fullName(), p -> Imap.run(p, cmd, null));
+      for (Response x : r) {
+        if (x instanceof FetchResponse fr) {
+          MessageSummary m = Imap.summary(fr, validity);
+          if (m != null) {
+            byUid.put(((Uid.Imap) m.uid()).uid(), m);
+          }
+        }
+      }
+    }
+    return byUid.values().stream().limit(want).toList();
+  }
+
+  /** UIDs matching a raw search key, sorted. */
+  long[] uidSearch(Folder folder, String criteria) {
+    Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, "UID SEARCH " + criteria, null));
+    return Imap.searchResult(r);
+  }
+
+  /** Summaries for sorted UIDs, one UID FETCH per batch, oldest first. */
+  List<MessageSummary> summaries(Folder folder, long validity, long[] uids) {
+    List<MessageSummary> out = new ArrayList<>(uids.length);
+    int batch = options.listBatchSize();
+    for (int i = 0; i < uids.length; i += batch) {
+      long[] chunk = Arrays.copyOfRange(uids, i, Math.min(uids.length, i + batch));
+      String cmd = "UID FETCH " + Imap.uidSet(chunk) + " " + Imap.SUMMARY_ITEMS;
+      Response[] r = inFolder(folder, "list " + folder.fullName(), p -> Imap.run(p, cmd, null));
+      List<MessageSummary> part = new ArrayList<>(chunk.length);
+      for (Response x : r) {
+        if (x instanceof FetchResponse fr) {
+          MessageSummary m = Imap.summary(fr, validity);
+          if (m != null && Arrays.binarySearch(chunk, ((Uid.Imap) m.uid()).uid()) >= 0) {
+            part.add(m);
+          }
+        }
+      }
+      part.sort((a, b) -> Long.compare(((Uid.Imap) a.uid()).uid(), ((Uid.Imap) b.uid()).uid()));
+      out.addAll(part);
+    }
+    return out;
+  }
+
+  @Override
+  public List<Uid> search(Folder folder, SearchQuery query) {
+    long validity = uidValidity(folder);
+    ImapSearch.Compiled c = ImapSearch.compile(query);
+    Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, c.command(), c.args()));
+    long[] uids = Imap.searchResult(r);
+    List<Uid> out = new ArrayList<>(uids.length);
+    for (long u : uids) {
+      out.add(new Uid.Imap(validity, u));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- fetching
+
+  @Override
+  public Message fetch(Folder folder, Uid uid) {
+    long validity = uidValidity(folder);
+    long u = uidNumber(uid, validity, folder, "fetch");
+    return new ImapMessageReader(this, folder, validity, u).read();
+  }
+
+  @Override
+  public InputStream openRaw(Folder folder, Uid uid) {
+    long validity = uidValidity(folder);
+    long u = uidNumber(uid, validity, folder, "openRaw");
+    Response[] r = inFolder(folder, "openRaw", p -> Imap.run(p, "UID FETCH " + u + " (UID RFC822.SIZE)", null));
+    for (Response x : r) {
+      if (x instanceof FetchResponse fr && Imap.uidOf(fr) == u) {
+        return new PartialFetchInputStream(this, folder, validity, u, "", options.partialFetchSize());
+      }
+    }
+    throw noSuchMessage("openRaw", folder, u);
+  }
+
+  static MailCommandException noSuchMessage(String operation, Folder folder, long uid) {
+    return new MailCommandException(operation, "no message with UID " + uid + " in " + folder.fullName(), null);
+  }
+
+  /**
+   * One partial fetch: {@code BODY.PEEK[section]<offset.length>} of one message. Used by streams; the
+   * answer is null when the message is gone.
+   */
+  org.eclipse.angus.mail.imap.protocol.@Nullable BODY partialFetch(Folder folder, long validity, long uid, String section,
+      long offset, int length) {
+    ensureOpen();
+    if (uidValidity(folder) != validity) {
+      return null;
+    }
+    String cmd = "UID FETCH " + uid + " (BODY.PEEK[" + section + "]<" + offset + "." + length + ">)";
+    Response[] r = inFolder(folder, "fetch UID " + uid, p -> Imap.run(p, cmd, null));
+    for (Response x : r) {
+      if (x instanceof FetchResponse fr && Imap.uidOf(fr) == uid) {
+        for (int i = 0; i < fr.getItemCount(); i++) {
+          if (fr.getItem(i) instanceof org.eclipse.angus.mail.imap.protocol.BODY b) {
+            return b;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  // ---------------------------------------------------------------- changing
+
+  @Override
+  public void addFlags(Folder folder, List<Uid> uids, Set<Flag> flags) {
+    store(folder, uids, "+FLAGS.SILENT " + Imap.flagList(flags), flags.isEmpty());
+  }
+
+  @Override
+  public void removeFlags(Folder folder, List<Uid> uids, Set<Flag> flags) {
+    store(folder, uids, "-FLAGS.SILENT " + Imap.flagList(flags), flags.isEmpty());
+  }
+
+  @Override
+  public void addKeywords(Folder folder, List<Uid> uids, Set<String> keywords) {
+    require(Capability.KEYWORDS, "The server does not allow custom keywords (no \\* in PERMANENTFLAGS); use addFlags.");
+    store(folder, uids, "+FLAGS.SILENT " + Imap.keywordList(keywords), keywords.isEmpty());
+  }
+
+  @Override
+  public void removeKeywords(Folder folder, List<Uid> uids, Set<String> keywords) {
+    require(Capability.KEYWORDS, "The server does not allow custom keywords (no \\* in PERMANENTFLAGS); use removeFlags.");
+    store(folder, uids, "-FLAGS.SILENT " + Imap.keywordList(keywords), keywords.isEmpty());
+  }
+
+  private void store(Folder folder, List<Uid> uids, String what, boolean nothing) {
+    if (uids.isEmpty() || nothing) {
+      ensureOpen();
+      return;
+    }
+    long[] n = uidNumbers(folder, uids, "UID STORE");
+    String cmd = "UID STORE " + Imap.uidSet(n) + " " + what;
+    inFolder(folder, "UID STORE in " + folder.fullName(), p -> Imap.run(p, cmd, null));
+  }
+
+  @Override
+  public List<Uid> copy(Folder from, List<Uid> uids, Folder to) {
+    if (uids.isEmpty()) {
+      ensureOpen();
+      return List.of();
+    }
+    long[] n = uidNumbers(from, uids, "UID COPY");
+    Response[] r = inFolder(from, "UID COPY " + from.fullName() + " to " + to.fullName(),
+        p -> Imap.run(p, "UID COPY " + Imap.uidSet(n), Imap.mailbox(p, to.fullName())));
+    Imap.CopyUids c = Imap.copyUids(r);
+    return c == null ? List.of() : c.mapped(uidOrder(from, uids));
+  }
+
+  private long[] uidOrder(Folder folder, List<Uid> uids) {
+    long validity = uidValidity(folder);
+    return uids.stream().mapToLong(u -> uidNumber(u, validity, folder, "copy")).toArray();
+  }
+
+  @Override
+  public List<Uid> move(Folder from, List<Uid> uids, Folder to) {
+    require(Capability.MOVE, "The server has neither MOVE nor UIDPLUS, so a move could expunge messages you did not"
+        + " name; use copy(...) and then delete(...) yourself.");
+    if (uids.isEmpty()) {
+      return List.of();
+    }
+    long[] n = uidNumbers(from, uids, "UID MOVE");
+    String set = Imap.uidSet(n);
+    String operation = "move " + from.fullName() + " to " + to.fullName();
+    Response[] r;
+    if (has("MOVE")) {
+      r = inFolder(from, operation, p -> Imap.run(p, "UID MOVE " + set, Imap.mailbox(p, to.fullName())));
+    } else {
+      // UIDPLUS: COPY, then mark and UID EXPUNGE exactly the named messages
+      r = inFolder(from, operation, p -> {
+        Response[] copied = Imap.run(p, "UID COPY " + set, Imap.mailbox(p, to.fullName()));
+        Imap.run(p, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", null);
+        Imap.run(p, "UID EXPUNGE " + set, null);
+        return copied;
+      });
+    }
+    Imap.CopyUids c = Imap.copyUids(r);
+    return c == null ? List.of() : c.mapped(uidOrder(from, uids));
+  }
+
+  @Override
+  public void delete(Folder folder, List<Uid> uids) {
+    if (uids.isEmpty()) {
+      ensureOpen();
+      return;
+    }
+    long[] n = uidNumbers(folder, uids, "delete");
+    String set = Imap.uidSet(n);
+    String operation = "delete in " + folder.fullName();
+    if (has("UIDPLUS")) {
+      inFolder(folder, operation, p -> {
+        Imap.run(p, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", null);
+        return Imap.run(p, "UID EXPUNGE " + set, null);
+      });
+      return;
+    }
+    // Without UIDPLUS only a plain EXPUNGE exists, which removes every \Deleted message: refuse when
+    // messages other than the named ones are already marked.
+    long[] marked = uidSearch(folder, "DELETED");
+    long others = Arrays.stream(marked).filter(m -> Arrays.binarySearch(n, m) < 0).count();
+    if (others > 0) {
+      throw new MailCommandException(operation, "not done: " + others + " other message(s) in " + folder.fullName()
+          + " are already marked \\Deleted and the server has no UIDPLUS, so EXPUNGE would remove them too;"
+          + " expunge or undelete them first", null);
+    }
+    inFolder(folder, operation, p -> {
+      Imap.run(p, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", null);
+      return Imap.run(p, "EXPUNGE", null);
+    });
+  }
+
+  @Override
+  public Optional<Uid> append(Folder folder, OutgoingMessage message, Set<Flag> flags) {
+    ensureOpen();
+    try {
+      MimeMessage mime = MimeWriter.toMimeMessage(message, Session.getInstance(new Properties()));
+      mime.setFlags(Imap.jakartaFlags(flags), true);
+      IMAPFolder target = (IMAPFolder) store.getFolder(folder.fullName());
+      AppendUID[] ids = target.appendUIDMessages(new jakarta.mail.Message[] {mime});
+      if (ids != null && ids.length == 1 && ids[0] != null) {
+        return Optional.of(new Uid.Imap(ids[0].uidvalidity, ids[0].uid));
+      }
+      return Optional.empty();
+    } catch (MessagingException e) {
+      throw fail("APPEND to " + folder.fullName(), e);
+    }
+  }
+
+  @Override
+  public List<Quota> quota() {
+    require(Capability.QUOTA, "The server does not offer QUOTA.");
+    ensureOpen();
+    try {
+      jakarta.mail.Quota[] qs = store.getQuota(Folder.INBOX);
+      List<Quota> out = new ArrayList<>();
+      for (jakarta.mail.Quota q : qs) {
+        List<Quota.Resource> res = new ArrayList<>();
+        if (q.resources != null) {
+          for (jakarta.mail.Quota.Resource r : q.resources) {
+            res.add(new Quota.Resource(r.name, r.usage, r.limit));
+          }
+        }
+        out.add(new Quota(q.quotaRoot == null ? "" : q.quotaRoot, res));
+      }
+      return out;
+    } catch (MessagingException e) {
+      throw fail("GETQUOTAROOT INBOX", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- sync and watch
+
+  @Override
+  public Changes changesSince(Folder folder, SyncState state) {
+    if (!state.folder().equals(folder.fullName())) {
+      throw new IllegalArgumentException("state is for folder \"" + state.folder() + "\", not \"" + folder.fullName() + "\"");
+    }
+    return new ImapSync(this, folder).changesSince(state);
+  }
+
+  /** The state of a folder now, with flags but no envelopes: where a watch starts. */
+  SyncState snapshot(Folder folder) {
+    return new ImapSync(this, folder).snapshot();
+  }
+
+  @Override
+  public Watch watch(Folder folder, MailboxListener listener) {
+    ensureOpen();
+    SyncState start = snapshot(folder);
+    return ImapWatch.start(settings, options, folder, listener, start);
+  }
+
+  /**
+   * Runs one IDLE cycle in {@code folder}: returns when the server reported a change, when
+   * {@code control} asks to stop, or when the restart interval passed.
+   */
+  void idle(Folder folder, ImapWatch.IdleControl control) {
+    inFolder(folder, "IDLE in " + folder.fullName(), p -> {
+      p.idleStart();
+      control.started(p);
+      try {
+        while (true) {
+          Response r = p.readIdleResponse();
+          if (r == null) {
+            break;
+          }
+          if (!p.processIdleResponse(r)) {
+            break;
+          }
+        }
+      } finally {
+        control.ended();
+      }
+      return Boolean.TRUE;
+    });
+  }
+
+  /**
+   * Calls {@code onChange} whenever the server tells this connection, unasked, that messages of the
+   * selected folder appeared, vanished or changed (EXISTS, EXPUNGE, VANISHED, FETCH), for as long as
+   * the connection lives. FETCH data this class asked for itself is not passed on.
+   */
+  void onServerChange(Folder folder, Runnable onChange) {
+    inFolder(folder, "watch " + folder.fullName(), p -> {
+      p.addResponseHandler(r -> {
+        if (r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir && ir.isUnTagged()
+            && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("VANISHED") || ir.keyEquals("FETCH"))) {
+          onChange.run();
+        }
+      });
+      return Boolean.TRUE;
+    });
+  }
+
+  /** Flags of every message, by UID (one UID FETCH). */
+  Map<Long, Set<String>> allFlags(Folder folder) {
+    IMAPFolder f = select(folder);
+    try {
+      if (f.getMessageCount() == 0) {
+        return Map.of();
+      }
+    } catch (MessagingException e) {
+      throw fail("flags of " + folder.fullName(), e);
+    }
+    return flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
+  }
+
+  static Map<Long, Set<String>> flagsFrom(Response[] r) {
+    Map<Long, Set<String>> out = new HashMap<>();
+    for (Response x : r) {
+      if (x instanceof FetchResponse fr) {
+        long uid = Imap.uidOf(fr);
+        FLAGS flags = fr.getItem(FLAGS.class);
+        if (uid > 0 && flags != null) {
+          out.put(uid, Imap.flagStrings(flags));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    unselect();
+    try {
+      store.close();
+    } catch (MessagingException | RuntimeException e) {
+      LOG.debug("closing the IMAP store failed: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ImapMailbox[" + settings.server() + (closed ? ", closed" : "") + "]";
+  }
+
+  /** Thrown inside commands when a watch is stopped; never escapes. */
+  static MailConnectionException stopped() {
+    return new MailConnectionException("watch stopped");
+  }
+}

@@ -1,0 +1,300 @@
+package dev.satchel.mail.imap;
+
+import dev.satchel.mail.Capability;
+import dev.satchel.mail.Changes;
+import dev.satchel.mail.Folder;
+import dev.satchel.mail.MailConnectionException;
+import dev.satchel.mail.MailException;
+import dev.satchel.mail.MailSettings;
+import dev.satchel.mail.MailboxListener;
+import dev.satchel.mail.MailboxOptions;
+import dev.satchel.mail.SyncState;
+import dev.satchel.mail.Watch;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running {@link dev.satchel.mail.Mailbox#watch}: one thread and one connection of its own.
+ *
+ * <p>Loop: connect, report {@code changesSince} the last state (this is how nothing is lost across a
+ * drop), then wait for the server with IDLE (ended and re-issued every
+ * {@link MailboxOptions#idleRestart()}) or, without IDLE, for {@link MailboxOptions#pollInterval()},
+ * and report again. A lost connection is reported through {@link MailboxListener#onDisconnected},
+ * then retried after a delay that doubles from {@link MailboxOptions#reconnectMinDelay()} up to
+ * {@link MailboxOptions#reconnectMaxDelay()}, with jitter (50..100% of the delay).
+ *
+ * <p>Liveness: after DONE the server must answer within the read timeout, otherwise the connection's
+ * sockets are cut and the watch reconnects. {@link #close()} ends IDLE, cuts the sockets if needed
+ * and joins the thread.
+ */
+final class ImapWatch implements Watch, Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapWatch.class);
+
+  private final MailSettings settings;
+  private final MailboxOptions options;
+  private final Folder folder;
+  private final MailboxListener listener;
+  private final Thread thread;
+  private final ScheduledExecutorService timer;
+  private final Object lock = new Object();
+  private volatile boolean running = true;
+  private volatile @Nullable ImapMailbox connection;
+  private volatile @Nullable IdleControl idle;
+  private final AtomicBoolean serverChanged = new AtomicBoolean();
+  private SyncState state;
+
+  private ImapWatch(MailSettings settings, MailboxOptions options, Folder folder, MailboxListener listener, SyncState state) {
+    this.settings = settings;
+    this.options = options;
+    this.folder = folder;
+    this.listener = listener;
+    this.state = state;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "satchel-imap-watch-timer " + folder.fullName());
+      t.setDaemon(true);
+      return t;
+    });
+    this.thread = new Thread(this, "satchel-imap-watch " + folder.fullName());
+    this.thread.setDaemon(true);
+  }
+
+  static ImapWatch start(MailSettings settings, MailboxOptions options, Folder folder, MailboxListener listener,
+      SyncState state) {
+    ImapWatch w = new ImapWatch(settings, options, folder, listener, state);
+    w.thread.start();
+    return w;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public void run() {
+    Duration delay = options.reconnectMinDelay();
+    while (running) {
+      ImapMailbox box = null;
+      try {
+        box = ImapMailbox.connect(settings, options, true);
+        connection = box;
+        if (!running) {
+          break;
+        }
+        boolean push = box.supports(Capability.PUSH);
+        boolean first = true;
+        box.onServerChange(folder, this::serverChanged);
+        while (running) {
+          serverChanged.set(false);
+          Changes c = box.changesSince(folder, state);
+          state = c.state();
+          if (first) {
+            delay = options.reconnectMinDelay(); // a full round worked: the next drop starts over
+            first = false;
+          }
+          if (!c.isEmpty()) {
+            deliver(c);
+          }
+          if (!running) {
+            break;
+          }
+          if (serverChanged.get()) {
+            continue; // the server reported something while we were looking: look again
+          }
+          if (push) {
+            idleOnce(box);
+          } else {
+            pause(options.pollInterval());
+          }
+        }
+      } catch (MailException | IllegalStateException e) {
+        if (!running) {
+          break;
+        }
+        MailException cause = e instanceof MailException me ? me
+            : new MailConnectionException("watch of " + folder.fullName() + " failed: " + e.getMessage(), e);
+        Duration wait = jitter(delay);
+        LOG.debug("watch of {} lost its connection; retrying in {}: {}", folder.fullName(), wait, cause.getMessage());
+        try {
+          listener.onDisconnected(cause, wait);
+        } catch (RuntimeException bad) {
+          LOG.warn("MailboxListener.onDisconnected threw; ignored", bad);
+        }
+        pause(wait);
+        delay = delay.multipliedBy(2).compareTo(options.reconnectMaxDelay()) > 0 ? options.reconnectMaxDelay()
+            : delay.multipliedBy(2);
+      } finally {
+        connection = null;
+        if (box != null) {
+          box.cutSocketsAfterClose();
+        }
+      }
+    }
+    timer.shutdownNow();
+  }
+
+  private void serverChanged() {
+    serverChanged.set(true);
+    IdleControl c = idle;
+    if (c != null) {
+      c.serverReported();
+    }
+  }
+
+  private void deliver(Changes c) {
+    try {
+      listener.onChanges(folder, c);
+    } catch (RuntimeException bad) {
+      LOG.warn("MailboxListener.onChanges threw; ignored", bad);
+    }
+  }
+
+  private static Duration jitter(Duration d) {
+    long ms = Math.max(1, d.toMillis());
+    return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+  }
+
+  private void pause(Duration d) {
+    long end = System.nanoTime() + d.toNanos();
+    synchronized (lock) {
+      while (running) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void idleOnce(ImapMailbox box) {
+    IdleControl control = new IdleControl(box);
+    idle = control;
+    try {
+      box.idle(folder, control);
+    } finally {
+      idle = null;
+      control.cancel();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+    IdleControl c = idle;
+    if (c != null) {
+      c.done();
+    }
+    long wait = settings.readTimeout().toMillis();
+    join(wait);
+    if (thread.isAlive()) {
+      ImapMailbox box = connection;
+      if (box != null) {
+        box.cutSockets();
+      }
+      join(wait);
+    }
+    timer.shutdownNow();
+  }
+
+  private void join(long millis) {
+    if (Thread.currentThread() == thread) {
+      return;
+    }
+    try {
+      thread.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ImapWatch[" + folder.fullName() + (running ? ", running" : ", stopped") + "]";
+  }
+
+  /** One IDLE cycle: sends DONE once, on a change, at the restart time, or when the watch stops. */
+  final class IdleControl {
+    private final ImapMailbox box;
+    private final AtomicBoolean doneSent = new AtomicBoolean();
+    private volatile @Nullable IMAPProtocol protocol;
+    private volatile boolean ended;
+    private @Nullable ScheduledFuture<?> restart;
+    private @Nullable ScheduledFuture<?> watchdog;
+
+    IdleControl(ImapMailbox box) {
+      this.box = box;
+    }
+
+    /** IDLE was accepted by the server. */
+    void started(IMAPProtocol p) {
+      protocol = p;
+      if (!running || serverChanged.get()) {
+        done();
+        return;
+      }
+      restart = timer.schedule(this::done, options.idleRestart().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The server sent something during IDLE: end it and look. */
+    void serverReported() {
+      done();
+    }
+
+    /** Sends DONE once; if the server does not answer within the read timeout, cuts the connection. */
+    void done() {
+      IMAPProtocol p = protocol;
+      if (p == null || ended || !doneSent.compareAndSet(false, true)) {
+        return;
+      }
+      p.idleAbort();
+      try {
+        watchdog = timer.schedule(() -> {
+          if (!ended) {
+            LOG.debug("no answer to DONE within {}; cutting the watch connection", settings.readTimeout());
+            box.cutSockets();
+          }
+        }, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        box.cutSockets();
+      }
+    }
+
+    /** The IDLE command completed (or failed). */
+    void ended() {
+      ended = true;
+    }
+
+    void cancel() {
+      ended = true;
+      ScheduledFuture<?> r = restart;
+      if (r != null) {
+        r.cancel(false);
+      }
+      ScheduledFuture<?> w = watchdog;
+      if (w != null) {
+        w.cancel(false);
+      }
+    }
+  }
+}
