@@ -114,6 +114,43 @@ class SubmissionInteropTest {
     }).isInstanceOf(MailException.class).hasMessageContaining("530").hasMessageContaining("Must issue a STARTTLS command first");
   }
 
+  @Test
+  void unicodeHeadersAndABinaryAttachmentSurviveTheRoundTrip() {
+    String subject = Mail.uniqueSubject("Grüße aus Zürich ✓ 你好");
+    byte[] attachment = new byte[1 << 20];
+    new java.util.Random(42).nextBytes(attachment);
+    try (Transport smtp = Transport.connect(harness.submission("alice"))) {
+      smtp.send(dev.satchel.mail.OutgoingMessage.builder().from("Zoë Müller <alice@example.test>").to("bob@example.test")
+          .subject(subject).text("Größe: 1 MiB, naïve café.\n").html("<p>Größe ✓</p>")
+          .attach(dev.satchel.mail.Attachment.of("données.bin", "application/octet-stream", attachment)).build());
+    }
+    java.util.function.Supplier<Mailbox> imap = () -> Mailbox.connect(harness.settings("bob", Protocol.IMAP, Security.TLS));
+    assertThat(Mail.awaitSubject(imap, subject)).as("\"%s\" arrived", subject).isTrue();
+    try (Mailbox mailbox = imap.get()) {
+      MessageSummary summary = mailbox.list(mailbox.inbox()).get(0);
+      assertThat(summary.envelope().from()).singleElement().satisfies(a -> assertThat(a.toString()).contains("Zoë Müller"));
+      Message message = mailbox.fetch(mailbox.inbox(), summary.uid());
+      assertThat(message.subject()).isEqualTo(subject);
+      assertThat(message.text()).hasValue("Größe: 1 MiB, naïve café.\n");
+      assertThat(message.html()).hasValueSatisfying(h -> assertThat(h).contains("Größe ✓"));
+      assertThat(message.attachments()).singleElement().satisfies(part -> {
+        assertThat(part.filename()).hasValue("données.bin");
+        assertThat(part.bytes()).isEqualTo(attachment);
+      });
+    }
+  }
+
+  @Test
+  void theMxPortTakesLocalMailWithoutAuthentication() {
+    String subject = Mail.uniqueSubject("Via MX");
+    MailSettings mx = MailSettings.builder().server(Protocol.SMTP, Harness.HOST, harness.smtpPort(), Security.STARTTLS)
+        .tls(harness.tls()).build();
+    try (Transport smtp = Transport.connect(mx)) {
+      assertThat(smtp.send(Mail.message("carol", "bob", subject)).isComplete()).isTrue();
+    }
+    assertThat(Mail.awaitSubject(() -> Mailbox.connect(harness.settings("bob", Protocol.IMAP, Security.TLS)), subject)).isTrue();
+  }
+
   /** Waits for the message over the given connection and checks what was delivered. */
   static void assertReadable(Supplier<Mailbox> connect, String subject) {
     assertThat(Mail.awaitSubject(connect, subject)).as("\"%s\" arrived within %s", subject, Mail.DELIVERY).isTrue();
