@@ -15,13 +15,24 @@ import dev.satchel.mail.testkit.FaultProxy;
 import org.junit.jupiter.api.Test;
 
 /**
- * STARTTLS is required, never a silent downgrade: when a man in the middle strips STARTTLS/STLS from
- * Dovecot's or Postfix's capability answers, the connection fails and no credential leaves the
- * client in plaintext.
+ * TLS is never weakened: when a man in the middle strips STARTTLS/STLS from Dovecot's or Postfix's
+ * capability answers, the connection fails and no credential leaves the client in plaintext; and a
+ * certificate the settings do not trust fails the connection.
  */
 @Interop
 class StartTlsDowngradeInteropTest {
   private final Harness harness = Harness.get();
+
+  @Test
+  void theHarnessCertificateIsNotTrustedByTheJdkDefaults() {
+    // The suite's trust comes from TlsOptions with the harness trust store; without it, TLS must fail.
+    MailSettings untrusted = harness.settings("bob", Protocol.IMAP, Security.TLS).toBuilder()
+        .tls(dev.satchel.mail.TlsOptions.systemDefault()).build();
+    assertThatThrownBy(() -> Mailbox.connect(untrusted).close())
+        .isInstanceOf(MailConnectionException.class).hasMessageContaining("TLS");
+    MailSettings submission = harness.submission("alice").toBuilder().tls(dev.satchel.mail.TlsOptions.systemDefault()).build();
+    assertThatThrownBy(() -> Transport.connect(submission).close()).isInstanceOf(MailConnectionException.class);
+  }
 
   @Test
   void imapWithoutStartTlsOnOfferFailsBeforeLogin() {
