@@ -1,0 +1,221 @@
+package dev.satchel.mail.bench;
+
+import dev.satchel.mail.Folder;
+import dev.satchel.mail.Mailbox;
+import dev.satchel.mail.Message;
+import dev.satchel.mail.MessagePart;
+import dev.satchel.mail.Protocol;
+import dev.satchel.mail.Uid;
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Base64;
+import java.util.List;
+import java.util.zip.CRC32;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+
+/**
+ * Scenario 2: download the decoded attachment of one message carrying a {@code size}-byte binary
+ * attachment (base64 on the wire), checking its CRC-32. Each variant on a fresh connection.
+ *
+ * <p>Heap growth is measured in a separate, untimed run: a full GC before the download gives the
+ * baseline, and full GCs when a quarter, half and three quarters of the bytes have been read give
+ * the live heap then; the growth is the largest of those minus the baseline.
+ */
+final class DownloadBench {
+
+  private final BenchTarget target;
+  private final int size;
+  private final long crc;
+  private long uid = -1;
+  /** One folder per attachment size, so that a folder seeded for another size is never mistaken for this one. */
+  private final String folderName;
+
+  DownloadBench(BenchTarget target, int size) {
+    this.target = target;
+    this.size = size;
+    this.crc = Corpus.attachmentCrc(size);
+    this.folderName = "bench-big-" + size;
+  }
+
+  /** Makes sure the folder holds exactly the one big message, and finds its UID. */
+  void seed() throws IOException {
+    try (RawImap imap = target.rawImap()) {
+      imap.ensureFolder(folderName);
+      if (imap.messages(folderName) != 1) {
+        System.out.printf("    seeding %s with one message carrying a %d-byte attachment%n", folderName, size);
+        imap.deleteAll(folderName);
+        imap.append(folderName, Corpus.bigMessage(size));
+      }
+      List<Long> uids = imap.uids(folderName);
+      uid = uids.get(0);
+    }
+  }
+
+  /** Counts and checks the bytes; optionally samples the live heap at quarter points. */
+  final class Sink {
+    private final CRC32 crc32 = new CRC32();
+    private long bytes;
+    private final boolean probe;
+    private int nextQuarter = 1;
+    private long maxLive;
+
+    Sink(boolean probe) {
+      this.probe = probe;
+    }
+
+    void accept(byte[] b, int n) {
+      crc32.update(b, 0, n);
+      bytes += n;
+      Budget.check(bytes, size);
+      if (probe) {
+        while (nextQuarter < 4 && bytes >= (long) size * nextQuarter / 4) {
+          maxLive = Math.max(maxLive, liveHeap());
+          nextQuarter++;
+        }
+      }
+    }
+
+    void drain(InputStream in) throws IOException {
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        accept(buf, n);
+      }
+    }
+
+    long finish() {
+      if (bytes != size || crc32.getValue() != crc) {
+        throw new IllegalStateException("read " + bytes + " bytes with CRC " + Long.toHexString(crc32.getValue())
+            + ", expected " + size + " bytes with CRC " + Long.toHexString(crc));
+      }
+      return bytes;
+    }
+  }
+
+  static long liveHeap() {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    return memory.getHeapMemoryUsage().getUsed();
+  }
+
+  /** A download: reads the attachment into the sink. */
+  @FunctionalInterface
+  interface Download {
+    void into(Sink sink) throws Exception;
+  }
+
+  Runner.Task timed(Download d) {
+    return () -> {
+      Sink s = new Sink(false);
+      d.into(s);
+      return s.finish();
+    };
+  }
+
+  /** The live heap growth of one untimed run, in bytes. */
+  long heapGrowth(Download d) throws Exception {
+    long base = liveHeap();
+    Sink s = new Sink(true);
+    d.into(s);
+    s.finish();
+    return Math.max(0, s.maxLive - base);
+  }
+
+  /** Satchel: {@code fetch} (structure and text only) and {@code MessagePart.open()} on the attachment. */
+  void satchel(Sink sink) throws IOException {
+    try (Mailbox mailbox = Mailbox.connect(target.satchel(Protocol.IMAP))) {
+      Folder folder = mailbox.folder(folderName).orElseThrow();
+      long validity = ((Uid.Imap) mailbox.list(folder).get(0).uid()).uidValidity();
+      Message m = mailbox.fetch(folder, new Uid.Imap(validity, uid));
+      MessagePart part = m.attachments().get(0);
+      try (InputStream in = part.open()) {
+        sink.drain(in);
+      }
+    }
+  }
+
+  /** Angus defaults: {@code getContent()} to a Multipart, then the attachment part's {@code getInputStream()}. */
+  void angusDefaults(Sink sink) throws MessagingException, IOException {
+    Session session = Session.getInstance(target.angus("imap"));
+    Store store = session.getStore("imap");
+    store.connect(target.user().login(), target.user().password());
+    try {
+      IMAPFolder folder = (IMAPFolder) store.getFolder(folderName);
+      folder.open(jakarta.mail.Folder.READ_ONLY);
+      try {
+        jakarta.mail.Message m = folder.getMessageByUID(uid);
+        Multipart mp = (Multipart) m.getContent();
+        for (int i = 0; i < mp.getCount(); i++) {
+          BodyPart p = mp.getBodyPart(i);
+          if (Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition())) {
+            try (InputStream in = p.getInputStream()) {
+              sink.drain(in);
+            }
+          }
+        }
+      } finally {
+        folder.close(false);
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  /** The floor: one {@code UID FETCH uid (BODY.PEEK[2])} on a plain socket, base64-decoded as it streams. */
+  void rawSocket(Sink sink) throws IOException {
+    try (RawImap imap = target.rawImap()) {
+      imap.ok("EXAMINE " + RawImap.quote(folderName));
+      Base64Stream decoder = new Base64Stream(sink);
+      imap.streamSection(uid, "2", decoder::write);
+      decoder.finish();
+    }
+  }
+
+  /** Decodes MIME base64 (line breaks ignored) pushed to it in chunks. */
+  static final class Base64Stream {
+    private final Sink sink;
+    private final byte[] quad = new byte[64 * 1024];
+    private int have;
+    private final byte[] out = new byte[48 * 1024];
+
+    Base64Stream(Sink sink) {
+      this.sink = sink;
+    }
+
+    void write(byte[] b, int n) {
+      for (int i = 0; i < n; i++) {
+        byte c = b[i];
+        if (c == '\r' || c == '\n') {
+          continue;
+        }
+        quad[have++] = c;
+        if (have == quad.length) {
+          flush();
+        }
+      }
+    }
+
+    /** Decodes a full buffer (its length is a multiple of 4). */
+    private void flush() {
+      int len = Base64.getDecoder().decode(quad, out);
+      sink.accept(out, len);
+      have = 0;
+    }
+
+    void finish() {
+      if (have > 0) {
+        byte[] rest = Base64.getDecoder().decode(java.util.Arrays.copyOf(quad, have));
+        sink.accept(rest, rest.length);
+        have = 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,320 @@
+package dev.satchel.mail.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark harness: for each server (the testkit's GreenMail in a child JVM, and Dovecot plus
+ * Postfix when they listen on loopback) runs the scenarios, prints each variant's median and at the
+ * end a table of ratios against the targets, and writes the same as Markdown.
+ *
+ * <p>Run with {@code mail-bench/run.sh [options]}; {@code --help} lists the options.
+ */
+public final class MailBench {
+  private final Options o;
+  private final Map<String, Map<String, Runner.Result>> results = new LinkedHashMap<>();
+  private final List<String> skipped = new ArrayList<>();
+
+  private MailBench(Options o) {
+    this.o = o;
+  }
+
+  /**
+   * Runs the benchmarks.
+   *
+   * @param args options; see {@code --help}
+   * @throws Exception when the harness itself fails (a failing variant is reported, not thrown)
+   */
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    Runner.budgetSeconds = o.budgetSeconds;
+    if (o.help) {
+      System.out.println(Options.HELP);
+      return;
+    }
+    new MailBench(o).run();
+  }
+
+  private void run() throws Exception {
+    System.out.printf(Locale.ROOT, "mail-bench: %d messages, %d MB attachment, %d sends, %d new over POP3; %d warm-up + %d runs"
+        + " (%d for the naive variants)%n", o.messages, o.attachmentMb, o.sends, o.fresh, o.warmups, o.runs, o.slowRuns);
+    System.out.printf("JVM %s %s, %d processors, max heap %d MB%n", System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    if (o.targets.contains("greenmail")) {
+      Path log = Files.createTempFile("mail-bench-greenmail", ".log");
+      try (GreenMailProcess gm = GreenMailProcess.start(o.greenUser, o.greenSink, log, o.greenMailHeap)) {
+        runTarget(gm.target());
+      }
+    }
+    if (o.targets.contains("dovecot")) {
+      BenchTarget dovecot = new BenchTarget("Dovecot 2.3 + Postfix 3.7", "127.0.0.1", o.dovecotImap, o.dovecotPop3,
+          o.postfixSmtp, o.dovecotUser, o.dovecotSink);
+      if (listening(dovecot.host(), dovecot.imapPort()) && listening(dovecot.host(), dovecot.pop3Port())
+          && listening(dovecot.host(), dovecot.smtpPort())) {
+        runTarget(dovecot);
+      } else {
+        String why = "Dovecot/Postfix not listening on 127.0.0.1:" + dovecot.imapPort() + "/" + dovecot.pop3Port() + "/"
+            + dovecot.smtpPort() + " (start them with shared/servers/start.sh); skipped";
+        System.out.println(why);
+        skipped.add(why);
+      }
+    }
+    Report report = new Report(results, skipped, o);
+    report.print(System.out);
+    if (o.out != null) {
+      try (PrintStream md = new PrintStream(Files.newOutputStream(o.out), true, StandardCharsets.UTF_8)) {
+        report.markdown(md);
+      }
+      System.out.println("Markdown written to " + o.out);
+    }
+  }
+
+  private static boolean listening(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void put(BenchTarget t, String scenario, Runner.Result r) {
+    results.computeIfAbsent(t.name() + "|" + scenario, k -> new LinkedHashMap<>()).put(r.variant(), r);
+  }
+
+  private void runTarget(BenchTarget t) throws Exception {
+    System.out.println();
+    System.out.println("=== " + t.name() + " (imap " + t.imapPort() + ", pop3 " + t.pop3Port() + ", smtp " + t.smtpPort()
+        + ", user " + t.user() + ", sink " + t.sink() + ") ===");
+    try (RawImap check = t.rawImap(); RawImap sinkCheck = t.rawSinkImap()) {
+      check.ok("NOOP");
+      sinkCheck.ok("NOOP");
+    } catch (IOException e) {
+      String why = t.name() + ": cannot log in as " + t.user() + " and " + t.sink() + " over IMAP (" + e.getMessage()
+          + "); see BENCHMARKS.md for adding the benchmark accounts; skipped";
+      System.out.println(why);
+      skipped.add(why);
+      return;
+    }
+    if (o.scenarios.contains("list")) {
+      listing(t);
+    }
+    if (o.scenarios.contains("download")) {
+      download(t);
+    }
+    if (o.scenarios.contains("pop3")) {
+      pop3(t);
+    }
+    if (o.scenarios.contains("send")) {
+      send(t);
+    }
+  }
+
+  private void listing(BenchTarget t) throws IOException {
+    String sc = "list";
+    System.out.println("  -- listing " + o.messages + " summaries");
+    ListingBench b = new ListingBench(t, o.messages);
+    b.seed();
+    put(t, sc, Runner.measure("raw socket UID FETCH 1:*", o.warmups, o.runs, b::rawSocket));
+    put(t, sc, Runner.measure("Satchel Mailbox.list", o.warmups, o.runs, b::satchel));
+    put(t, sc, Runner.measure("Angus + FetchProfile", o.warmups, o.runs, b::angusFetchProfile));
+    put(t, sc, Runner.measure("naive Jakarta Mail getters", 0, o.slowRuns, b::naiveAngus, true));
+  }
+
+  private void download(BenchTarget t) throws Exception {
+    String sc = "download";
+    System.out.println("  -- downloading a " + o.attachmentMb + " MB attachment");
+    DownloadBench b = new DownloadBench(t, o.attachmentMb * 1024 * 1024);
+    b.seed();
+    Map<String, DownloadBench.Download> variants = new LinkedHashMap<>();
+    variants.put("raw socket BODY.PEEK[2]", b::rawSocket);
+    variants.put("Satchel fetch + MessagePart.open", b::satchel);
+    variants.put("Angus defaults getContent/getInputStream", b::angusDefaults);
+    for (Map.Entry<String, DownloadBench.Download> v : variants.entrySet()) {
+      boolean slow = v.getKey().startsWith("Angus");
+      Runner.Result r = Runner.measure(v.getKey(), o.warmups, slow ? o.slowRuns : o.runs, b.timed(v.getValue()), slow);
+      if (r.ok() && r.note().contains("extrapolated")) {
+        System.out.println("      live heap growth not measured (the run did not finish within the time budget)");
+      } else if (r.ok()) {
+        long growth = b.heapGrowth(v.getValue());
+        System.out.printf(Locale.ROOT, "      live heap growth %.1f MB%n", growth / 1048576.0);
+        r = r.withNote("heap=" + growth);
+      }
+      put(t, sc, r);
+    }
+  }
+
+  private void send(BenchTarget t) throws Exception {
+    String sc = "send";
+    System.out.println("  -- sending " + o.sends + " messages");
+    SendBench b = new SendBench(t, o.sends);
+    b.clearSink();
+    Duration settle = Duration.ofSeconds(Math.max(60, o.sends / 5));
+    Map<String, SendFn> variants = new LinkedHashMap<>();
+    variants.put("Satchel Transport (1 connection)", b::satchelTransport);
+    variants.put("Satchel TransportPool (4 threads)", b::satchelPool);
+    variants.put("Angus Transport.send per message", b::angusStaticSend);
+    variants.put("Simple Java Mail 8.12 sendMail", b::simpleJavaMail);
+    variants.put("Spring JavaMailSenderImpl per message", b::springPerMessage);
+    variants.put("Spring JavaMailSenderImpl batch", b::springBatch);
+    variants.put("Angus one Transport (reference)", b::angusOneConnection);
+    Set<String> perMessage = Set.of("Angus Transport.send per message", "Simple Java Mail 8.12 sendMail",
+        "Spring JavaMailSenderImpl per message");
+    for (Map.Entry<String, SendFn> v : variants.entrySet()) {
+      int warmCount = Math.max(1, o.sends / 10);
+      boolean slow = perMessage.contains(v.getKey());
+      List<Double> seconds = new ArrayList<>();
+      String note = "";
+      String error = null;
+      for (int w = 0; w < o.warmups && error == null; w++) {
+        Runner.Result warm = Runner.measure(v.getKey() + " (warm-up " + warmCount + ")", 0, 1,
+            () -> v.getValue().send(warmCount), slow);
+        b.settle(b.sent(), settle);
+        error = warm.error();
+      }
+      for (int r = 0; r < (slow ? o.slowRuns : o.runs) && error == null; r++) {
+        Runner.Result one = Runner.measure(v.getKey() + " (run " + (r + 1) + ")", 0, 1, () -> v.getValue().send(o.sends),
+            slow);
+        b.settle(b.sent(), settle);
+        error = one.error();
+        seconds.addAll(one.seconds());
+        if (!one.note().isEmpty()) {
+          note = one.note();
+          break;
+        }
+      }
+      Runner.Result r = new Runner.Result(v.getKey(), error == null ? seconds : List.of(), o.sends, 0, note, error);
+      System.out.printf(Locale.ROOT, "    %-44s median %9.3f s  (%.0f msg/s)%n", v.getKey(), r.median(), o.sends / r.median());
+      put(t, sc, r);
+    }
+  }
+
+  /** One sending variant. */
+  @FunctionalInterface
+  interface SendFn {
+    long send(int n) throws Exception;
+  }
+
+  private void pop3(BenchTarget t) throws Exception {
+    System.out.println("  -- POP3 poll of " + o.messages + " messages");
+    Pop3Bench b = new Pop3Bench(t, o.messages, o.fresh);
+    b.seed();
+    for (String sc : List.of("pop3-none", "pop3-new")) {
+      if (sc.equals("pop3-new")) {
+        b.addNew();
+      }
+      System.out.println("    " + (b.expectedNew() == 0 ? "none new" : b.expectedNew() + " new"));
+      put(t, sc, Runner.measure("raw socket UIDL + RETR", o.warmups, o.runs, b::rawSocket));
+      put(t, sc, Runner.measure("Satchel InboxProcessor.runOnce", o.warmups, o.runs, b::satchelProcessor));
+      put(t, sc, Runner.measure("Angus + FetchProfile(UID)", o.warmups, o.runs, b::angusFetchProfile));
+      put(t, sc, Runner.measure("naive Angus getMessages + getUID", 0, o.slowRuns, b::naiveAngus, true));
+    }
+    b.removeNew();
+  }
+
+  /** Command-line options. */
+  static final class Options {
+    static final String HELP = String.join("\n",
+        "mail-bench [options]",
+        "  --targets greenmail,dovecot     servers to measure (default: both; Dovecot only when it listens)",
+        "  --scenarios list,download,pop3,send",
+        "  --messages N                    folder size for listing and POP3 (default 10000)",
+        "  --attachment-mb N               attachment size (default 50)",
+        "  --sends N                       messages per sending run (default 1000)",
+        "  --new N                         new messages in the second POP3 poll (default 100)",
+        "  --warmups N --runs N            per variant (default 1 and 3)",
+        "  --slow-runs N                   measured runs of the naive variants, no warm-up (default 2)",
+        "  --budget-seconds N              time budget of one naive run; past it the time is extrapolated (default 90)",
+        "  --dovecot-user a@b:pw           account holding the seeded folders (default bench@example.test:bench-pw)",
+        "  --dovecot-sink a@b:pw           account receiving sent mail (default sink@example.test:sink-pw)",
+        "  --dovecot-ports imap,pop3,smtp  (default 11143,11110,11025)",
+        "  --greenmail-heap SIZE           heap of the GreenMail child JVM (default 3g)",
+        "  --out FILE                      also write the results as Markdown");
+
+    boolean help;
+    Set<String> targets = Set.of("greenmail", "dovecot");
+    Set<String> scenarios = Set.of("list", "download", "pop3", "send");
+    int messages = 10_000;
+    int attachmentMb = 50;
+    int sends = 1000;
+    int fresh = 100;
+    int warmups = 1;
+    int runs = 3;
+    int slowRuns = 2;
+    int budgetSeconds = 90;
+    BenchTarget.Account dovecotUser = new BenchTarget.Account("bench@example.test", "bench-pw");
+    BenchTarget.Account dovecotSink = new BenchTarget.Account("sink@example.test", "sink-pw");
+    BenchTarget.Account greenUser = new BenchTarget.Account("bench@example.test", "bench-pw");
+    BenchTarget.Account greenSink = new BenchTarget.Account("sink@example.test", "sink-pw");
+    int dovecotImap = 11143;
+    int dovecotPop3 = 11110;
+    int postfixSmtp = 11025;
+    String greenMailHeap = "3g";
+    @org.jspecify.annotations.Nullable Path out;
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (a.equals("--help") || a.equals("-h")) {
+          o.help = true;
+          continue;
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("option " + a + " needs a value; see --help");
+        }
+        String v = args[++i];
+        switch (a) {
+          case "--targets" -> o.targets = Set.of(v.split(","));
+          case "--scenarios" -> o.scenarios = Set.of(v.split(","));
+          case "--messages" -> o.messages = positive(a, v);
+          case "--attachment-mb" -> o.attachmentMb = positive(a, v);
+          case "--sends" -> o.sends = positive(a, v);
+          case "--new" -> o.fresh = positive(a, v);
+          case "--warmups" -> o.warmups = Integer.parseInt(v);
+          case "--runs" -> o.runs = positive(a, v);
+          case "--slow-runs" -> o.slowRuns = positive(a, v);
+          case "--budget-seconds" -> o.budgetSeconds = Integer.parseInt(v);
+          case "--dovecot-user" -> o.dovecotUser = BenchTarget.Account.parse(v);
+          case "--dovecot-sink" -> o.dovecotSink = BenchTarget.Account.parse(v);
+          case "--dovecot-ports" -> {
+            String[] p = v.split(",");
+            o.dovecotImap = Integer.parseInt(p[0]);
+            o.dovecotPop3 = Integer.parseInt(p[1]);
+            o.postfixSmtp = Integer.parseInt(p[2]);
+          }
+          case "--greenmail-heap" -> o.greenMailHeap = v;
+          case "--out" -> o.out = Path.of(v);
+          default -> throw new IllegalArgumentException("unknown option " + a + "; see --help");
+        }
+      }
+      return o;
+    }
+
+    private static int positive(String name, String v) {
+      int n = Integer.parseInt(v);
+      if (n <= 0) {
+        throw new IllegalArgumentException(name + " must be positive, was " + v);
+      }
+      return n;
+    }
+  }
+
+  static String now() {
+    return ZonedDateTime.now().toString();
+  }
+}
