@@ -127,6 +127,18 @@ final class Harness {
     run(cmd, RESET_TIMEOUT, "harness-reset.log", "emptying mailboxes with reset.sh (needs root or password-less sudo)");
   }
 
+  /** Ends every IMAP/POP3 session of a user on the server side ({@code doveadm kick}), as an admin or a crash would. */
+  void kick(String user) {
+    List<String> cmd = new ArrayList<>();
+    if (!isRoot()) {
+      cmd.add("sudo");
+      cmd.add("-n");
+    }
+    cmd.addAll(List.of("doveadm", "-c", env.getOrDefault("MAILHARNESS_DOVECOT_CONF", stateDir.resolve("dovecot/dovecot.conf").toString()),
+        "kick", address(user)));
+    run(cmd, RESET_TIMEOUT, "harness-kick.log", "kicking " + address(user) + " with doveadm (needs root or password-less sudo)");
+  }
+
   /** {@code alice} -> {@code alice@example.test}; full addresses stay. */
   static String address(String user) {
     return user.contains("@") ? user : user + "@" + DOMAIN;
