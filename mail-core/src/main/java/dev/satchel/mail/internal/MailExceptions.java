@@ -50,6 +50,10 @@ public final class MailExceptions {
     if (io != null) {
       return connectionFailure(operation, server, io, e);
     }
+    if (hasConnectionExceptionCause(e)) {
+      return new MailConnectionException(operation + " failed: the connection to " + server + " was lost or could not be"
+          + " opened" + detail(e.getMessage()), e);
+    }
     if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
       return new MailConnectionException(operation + " failed: the connection to " + server + " was closed by the server"
           + detail(e.getMessage()), e);
@@ -74,8 +78,31 @@ public final class MailExceptions {
     if (e instanceof IOException) {
       return connectionFailure(operation, server, e, e);
     }
-    return new MailConnectionException(operation + " failed on " + server + ": unexpected " + e.getClass().getSimpleName()
-        + detail(e.getMessage()), e);
+    // Angus lets parsing errors of malformed server answers escape as unchecked exceptions
+    // (NumberFormatException, NoSuchElementException, IndexOutOfBoundsException, ...): the session is
+    // no longer in a known state.
+    return new MailConnectionException(operation + " failed: " + server + " sent an answer that could not be understood ("
+        + e.getClass().getSimpleName() + detail(e.getMessage()) + "); the connection cannot be used further", e);
+  }
+
+  /**
+   * Translates a failure while connecting (greeting, capabilities, TLS, login) to {@code server}. Like
+   * {@link #translate}, except that there is no session to go on with: what {@code translate} would
+   * call a refused command (for example a garbage or negative greeting) is a
+   * {@link MailConnectionException} here. Authentication failures stay
+   * {@link MailAuthenticationException}.
+   *
+   * @param e the failure
+   * @return the exception to throw
+   */
+  public static MailException translateConnect(Server server, Exception e) {
+    MailException translated = translate("connect", server, e);
+    if (translated instanceof MailCommandException) {
+      return new MailConnectionException("connect to " + server + " failed: the server's greeting or its answer while"
+          + " connecting was refused or could not be understood" + detail(e.getMessage()) + "; check that the port is"
+          + " the " + server.protocol() + " port", e);
+    }
+    return translated;
   }
 
   /** An authentication failure, saying what to check and never the secret. */
@@ -125,6 +152,26 @@ public final class MailExceptions {
       t = next;
     }
     return null;
+  }
+
+  /**
+   * True when Angus's IMAP layer reported a connection failure: its {@code iap.ConnectionException}
+   * (a BYE, a garbage greeting, or a new connection that could not be opened, whose I/O cause Angus
+   * drops). Matched by name: mail-core does not depend on Angus's imap artifact.
+   */
+  private static boolean hasConnectionExceptionCause(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 10; depth++) {
+      if (t.getClass().getName().equals("org.eclipse.angus.mail.iap.ConnectionException")) {
+        return true;
+      }
+      Throwable next = t instanceof MessagingException me && me.getNextException() != null ? me.getNextException() : t.getCause();
+      if (next == t) {
+        break;
+      }
+      t = next;
+    }
+    return false;
   }
 
   private static boolean looksLikeConnectionLoss(String msg) {

@@ -95,6 +95,11 @@ final class Imap {
 
   /** A summary from a FETCH response carrying {@link #SUMMARY_ITEMS}, or null when the UID is missing. */
   static @Nullable MessageSummary summary(FetchResponse fr, long uidValidity) {
+    return summary(fr, uidValidity, new AddressCache());
+  }
+
+  /** As {@link #summary(FetchResponse, long)}, converting addresses through {@code cache} (one per listing). */
+  static @Nullable MessageSummary summary(FetchResponse fr, long uidValidity, AddressCache cache) {
     long uid = uidOf(fr);
     if (uid < 1) {
       return null;
@@ -107,7 +112,7 @@ final class Imap {
         ? Optional.empty() : Optional.of(date.getDate().toInstant());
     return new MessageSummary(new Uid.Imap(uidValidity, uid), flags == null ? Set.of() : systemFlags(flags),
         flags == null ? Set.of() : keywords(flags), size == null ? 0 : size.size, internal,
-        env == null ? emptyEnvelope() : envelope(env));
+        env == null ? emptyEnvelope() : envelope(env, cache));
   }
 
   static Envelope emptyEnvelope() {
@@ -117,11 +122,16 @@ final class Imap {
 
   /** Converts an IMAP ENVELOPE, leniently: addresses that are not valid are dropped. */
   static Envelope envelope(ENVELOPE e) {
+    return envelope(e, new AddressCache());
+  }
+
+  /** As {@link #envelope(ENVELOPE)}, converting addresses through {@code cache}. */
+  static Envelope envelope(ENVELOPE e, AddressCache cache) {
     Optional<OffsetDateTime> date = e.date == null ? Optional.empty()
         : Optional.of(OffsetDateTime.ofInstant(e.date.toInstant(), ZoneOffset.UTC));
-    List<EmailAddress> sender = addresses(e.sender);
-    return new Envelope(decode(e.subject), addresses(e.from), sender.stream().findFirst(), addresses(e.replyTo),
-        addresses(e.to), addresses(e.cc), addresses(e.bcc), date, Optional.ofNullable(e.messageId),
+    List<EmailAddress> sender = addresses(e.sender, cache);
+    return new Envelope(decode(e.subject), addresses(e.from, cache), sender.stream().findFirst(),
+        addresses(e.replyTo, cache), addresses(e.to, cache), addresses(e.cc, cache), addresses(e.bcc, cache), date, Optional.ofNullable(e.messageId),
         Optional.ofNullable(e.inReplyTo));
   }
 
@@ -164,7 +174,12 @@ final class Imap {
   }
 
   static List<EmailAddress> addresses(InternetAddress @Nullable [] in) {
-    if (in == null) {
+    return addresses(in, new AddressCache());
+  }
+
+  /** Converts addresses leniently (invalid ones and groups are dropped), through {@code cache}. */
+  static List<EmailAddress> addresses(InternetAddress @Nullable [] in, AddressCache cache) {
+    if (in == null || in.length == 0) {
       return List.of();
     }
     List<EmailAddress> out = new ArrayList<>(in.length);
@@ -173,11 +188,9 @@ final class Imap {
       if (addr == null || a.isGroup()) {
         continue;
       }
-      try {
-        String personal = a.getPersonal();
-        out.add(personal == null || personal.isBlank() ? EmailAddress.of(addr) : EmailAddress.of(personal, addr));
-      } catch (IllegalArgumentException bad) {
-        // lenient: an address that does not parse is dropped
+      EmailAddress e = cache.convert(a, addr);
+      if (e != null) {
+        out.add(e);
       }
     }
     return out;

@@ -143,10 +143,12 @@ final class ImapMailbox implements Mailbox {
       return box;
     } catch (MessagingException e) {
       closeQuietly(store);
-      throw MailExceptions.translate("connect", server, e);
+      throw MailExceptions.translateConnect(server, e);
     } catch (RuntimeException e) {
       closeQuietly(store);
-      throw e;
+      // Angus's response parser can fail with an unchecked exception on a malformed answer (for
+      // example an unterminated FLAGS list in the SELECT answer): no session to go on with.
+      throw MailExceptions.translateConnect(server, e);
     }
   }
 
@@ -173,7 +175,7 @@ final class ImapMailbox implements Mailbox {
     } catch (AuthenticationFailedException e) {
       throw MailExceptions.authenticationFailed(server, e.getMessage(), e);
     } catch (MessagingException e) {
-      throw MailExceptions.translate("connect", server, e);
+      throw MailExceptions.translateConnect(server, e);
     }
   }
 
@@ -519,6 +521,7 @@ final class ImapMailbox implements Mailbox {
     }
     int want = Math.min(count, total);
     Map<Long, MessageSummary> byUid = new TreeMap<>(Collections.reverseOrder());
+    AddressCache cache = new AddressCache();
     int batch = options.listBatchSize();
     // Sequence numbers are stable across these FETCH commands: a server may not send EXPUNGE during FETCH.
     for (int hi = total; hi > total - want; hi -= batch) {
@@ -527,7 +530,7 @@ final class ImapMailbox implements Mailbox {
       Response[] r = inFolder(folder, "listNewest " + folder.fullName(), p -> Imap.run(p, cmd, null));
       for (Response x : r) {
         if (x instanceof FetchResponse fr) {
-          MessageSummary m = Imap.summary(fr, validity);
+          MessageSummary m = Imap.summary(fr, validity, cache);
           if (m != null) {
             byUid.put(((Uid.Imap) m.uid()).uid(), m);
           }
@@ -546,6 +549,7 @@ final class ImapMailbox implements Mailbox {
   /** Summaries for sorted UIDs, one UID FETCH per batch, oldest first. */
   List<MessageSummary> summaries(Folder folder, long validity, long[] uids) {
     List<MessageSummary> out = new ArrayList<>(uids.length);
+    AddressCache cache = new AddressCache();
     int batch = options.listBatchSize();
     for (int i = 0; i < uids.length; i += batch) {
       long[] chunk = Arrays.copyOfRange(uids, i, Math.min(uids.length, i + batch));
@@ -554,7 +558,7 @@ final class ImapMailbox implements Mailbox {
       List<MessageSummary> part = new ArrayList<>(chunk.length);
       for (Response x : r) {
         if (x instanceof FetchResponse fr) {
-          MessageSummary m = Imap.summary(fr, validity);
+          MessageSummary m = Imap.summary(fr, validity, cache);
           if (m != null && Arrays.binarySearch(chunk, ((Uid.Imap) m.uid()).uid()) >= 0) {
             part.add(m);
           }

@@ -94,7 +94,7 @@ public final class Pop3Connector implements MailboxConnector {
       return new Pop3Mailbox(settings, store, folder);
     } catch (MessagingException | RuntimeException e) {
       closeQuietly(store);
-      throw MailExceptions.translate("open the POP3 maildrop", server, e);
+      throw MailExceptions.translateConnect(server, e);
     }
   }
 
@@ -148,6 +148,12 @@ public final class Pop3Connector implements MailboxConnector {
           + " which these settings require; use Security.TLS on the POP3S port (usually 995) if the server has one."
           + " Satchel never falls back to plaintext", e);
     }
+    if (e instanceof AuthenticationFailedException afe && timedOut(afe)) {
+      // Angus reports a read timeout while waiting for the greeting or a login answer as an
+      // authentication failure carrying the I/O message.
+      return new MailConnectionException("connect to " + server + " failed: timed out waiting for the server during"
+          + " login; check the host, port and firewall, or raise the read timeout in MailSettings", e);
+    }
     if (e instanceof AuthenticationFailedException afe && isEof(afe)) {
       // Angus reports a connection closed during login as an authentication failure.
       return new MailConnectionException("connect to " + server + " failed: the server closed the connection during login", e);
@@ -155,12 +161,27 @@ public final class Pop3Connector implements MailboxConnector {
     if (e instanceof AuthenticationFailedException afe) {
       return MailExceptions.authenticationFailed(server, afe.getMessage(), afe);
     }
-    return MailExceptions.translate("connect", server, e);
+    return MailExceptions.translateConnect(server, e);
   }
 
   private static boolean isEof(Exception e) {
     String m = e.getMessage();
-    return m != null && (m.contains("EOF on socket") || m.contains("Connect failed"));
+    if (m == null) {
+      return false;
+    }
+    String lower = m.toLowerCase(Locale.ROOT);
+    return m.contains("EOF on socket") || m.contains("Connect failed") || lower.contains("connection reset")
+        || lower.contains("socket closed") || lower.contains("broken pipe");
+  }
+
+  private static boolean timedOut(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException) {
+        return true;
+      }
+    }
+    String m = e.getMessage();
+    return m != null && m.toLowerCase(Locale.ROOT).contains("timed out");
   }
 
   private static boolean isStlsFailure(Exception e) {

@@ -119,6 +119,10 @@ final class Pop3Mailbox implements Mailbox {
     }
     this.capabilities = Collections.unmodifiableSet(caps);
     this.count = folder.getMessageCount();
+    if (count < 0) {
+      throw new MailConnectionException("open the POP3 maildrop failed: " + settings.server()
+          + " reported a negative message count (" + count + ") in its STAT answer", null);
+    }
     this.sessionTag = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
   }
 
@@ -530,9 +534,8 @@ final class Pop3Mailbox implements Mailbox {
     if (e instanceof UnsupportedCapabilityException uce) {
       throw uce;
     }
-    if (e instanceof IllegalArgumentException iae) {
-      throw iae;
-    }
+    // An IllegalArgumentException here comes from parsing the server's answer (Angus parses numbers
+    // with Integer.parseInt), not from the caller: caller bugs are checked before any command is sent.
     if (e instanceof IllegalStateException ise && closed) {
       throw ise;
     }

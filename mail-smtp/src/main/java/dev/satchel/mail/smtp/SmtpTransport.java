@@ -218,7 +218,7 @@ final class SmtpTransport implements Transport {
       t.connect(server.host(), server.port(), user, secret);
     } catch (MessagingException e) {
       closeQuietly(t);
-      throw MailExceptions.translate("connect", server, e);
+      throw MailExceptions.translateConnect(server, e);
     } catch (RuntimeException e) {
       closeQuietly(t);
       throw new MailConnectionException("connect to " + server + " failed: " + e.getClass().getSimpleName()

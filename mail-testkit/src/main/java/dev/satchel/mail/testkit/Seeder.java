@@ -1,7 +1,10 @@
 package dev.satchel.mail.testkit;
 
 import dev.satchel.mail.Attachment;
+import dev.satchel.mail.Folder;
+import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Uid;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,18 +20,22 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Test mail in bulk: N generated messages as raw RFC 5322 bytes or as {@link OutgoingMessage}s, and
- * messages loaded from {@code .eml} files and mbox files.
+ * Test mail in bulk: N generated messages as raw RFC 5322 bytes or as {@link OutgoingMessage}s,
+ * messages loaded from {@code .eml} files and mbox files, and batches stored into folders — straight
+ * into a {@link TestMailServer} account or through any {@link Mailbox} by APPEND.
  *
  * <pre>{@code
  * List<byte[]> raw = Seeder.messages(1_000).from("bob@example.com").to("alice@example.com")
  *     .bodySize(4_096).attachmentSize(64_000).build();
  * raw.forEach(m -> server.deliver(alice, m));
  * List<byte[]> archive = Seeder.loadMbox(Path.of("src/test/resources/archive.mbox"));
+ * List<Uid> uids = Seeder.messages(500).appendTo(server, alice, "Archive.2024");  // no network
+ * Folder f = Seeder.messages(20).appendTo(mailbox, "Projects");                    // APPEND over IMAP
  * }</pre>
  *
  * <p>Generated messages are reproducible: message {@code i} of a batch with the same settings has the
@@ -312,6 +319,40 @@ public final class Seeder {
     /** The messages, generated lazily (for large benchmark batches). */
     public Stream<byte[]> stream() {
       return IntStream.range(0, count).mapToObj(this::raw);
+    }
+
+    /**
+     * Stores the batch in a folder of a {@link TestMailServer} account through GreenMail's store (no
+     * network), creating the folder and its parents when missing; see
+     * {@link TestMailServer#append(TestUser, String, List)}.
+     *
+     * @param folder the full name, levels separated by {@code '.'}; {@code "INBOX"} for the inbox
+     * @return the stored messages' IMAP UIDs, in batch order
+     * @throws IllegalArgumentException when the user does not belong to the server or the folder name is not valid
+     */
+    public List<Uid> appendTo(TestMailServer server, TestUser user, String folder) {
+      return server.append(user, folder, build());
+    }
+
+    /**
+     * Appends the batch, as {@link #outgoing()} messages without flags, to a folder through a
+     * {@link Mailbox} (one APPEND per message), creating the folder with
+     * {@link Mailbox#createFolder} when {@link Mailbox#folder} does not find it. Works with any
+     * server; slower than {@link #appendTo(TestMailServer, TestUser, String)}, which needs no network.
+     *
+     * @param folder the folder's full name as the mailbox names it; {@code "INBOX"} for the inbox
+     * @return the folder the messages were appended to
+     * @throws dev.satchel.mail.UnsupportedCapabilityException when the mailbox cannot append (POP3) or
+     *     has no folders other than the inbox
+     * @throws dev.satchel.mail.MailException when the server refuses or the connection fails
+     */
+    public Folder appendTo(Mailbox mailbox, String folder) {
+      Folder target = folder.equalsIgnoreCase(Folder.INBOX) ? mailbox.inbox()
+          : mailbox.folder(folder).orElseGet(() -> mailbox.createFolder(folder));
+      for (OutgoingMessage m : outgoing()) {
+        mailbox.append(target, m, Set.of());
+      }
+      return target;
     }
 
     /** The messages as {@link OutgoingMessage}s with the same headers and content, for append or send. */
