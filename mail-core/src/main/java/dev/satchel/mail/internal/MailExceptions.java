@@ -63,7 +63,9 @@ public final class MailExceptions {
     }
     if (e instanceof MessagingException) {
       String msg = e.getMessage();
-      if (msg != null && msg.contains("STARTTLS is required but host does not support STARTTLS")) {
+      // Angus's SMTP and POP3 say the first, its IMAP the second.
+      if (msg != null && (msg.contains("STARTTLS is required but host does not support STARTTLS")
+          || msg.contains("STARTTLS required but not supported by server"))) {
         return new MailConnectionException(operation + " failed: " + server + " does not offer STARTTLS, and STARTTLS is"
             + " required, so the connection was closed before any credential was sent. Use Security.TLS on the"
             + " implicit-TLS port, or check that this is the right server", e);

@@ -361,6 +361,20 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
+  /**
+   * Asks the server for news about {@code folder} (NOOP) when it is the selected folder. A server may
+   * hold back EXISTS and EXPUNGE for the selected folder until a NOOP (Dovecot computes UID SEARCH on
+   * its current view), so without this a listing would miss messages delivered, expunged or moved
+   * through another connection since the folder was selected. A folder not yet selected needs
+   * nothing: SELECT reports its current state.
+   */
+  void refreshIfSelected(Folder folder) {
+    IMAPFolder current = selected;
+    if (current != null && current.isOpen() && current.getFullName().equals(folder.fullName())) {
+      inFolder(folder, "NOOP in " + folder.fullName(), p -> Imap.run(p, "NOOP", null));
+    }
+  }
+
   /** Closes the selected folder without expunging (Angus uses UNSELECT, or EXAMINE + CLOSE). */
   private void unselect() {
     IMAPFolder current = selected;
@@ -559,6 +573,7 @@ final class ImapMailbox implements Mailbox {
 
   @Override
   public FolderStatus status(Folder folder) {
+    refreshIfSelected(folder);
     boolean modseq = capabilities.contains(Capability.CHANGES_SINCE);
     String[] items = modseq
         ? new String[] {"MESSAGES", "UNSEEN", "UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"}
@@ -579,6 +594,7 @@ final class ImapMailbox implements Mailbox {
 
   @Override
   public List<MessageSummary> list(Folder folder, UidRange range) {
+    refreshIfSelected(folder);
     long validity = uidValidity(folder);
     String set = range.first() + ":" + (range.isOpenEnded() ? "*" : Long.toString(range.last()));
     long[] uids = uidSearch(folder, "UID " + set);
@@ -648,6 +664,7 @@ final class ImapMailbox implements Mailbox {
 
   @Override
   public List<Uid> search(Folder folder, SearchQuery query) {
+    refreshIfSelected(folder);
     long validity = uidValidity(folder);
     ImapSearch.Compiled c = ImapSearch.compile(query);
     Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, c.command(), c.args()));

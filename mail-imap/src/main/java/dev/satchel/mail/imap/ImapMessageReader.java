@@ -181,7 +181,8 @@ final class ImapMessageReader {
   private String decodeText(InputStream raw, BODYSTRUCTURE bs) {
     Charset cs = charset(bs.cParams);
     try (InputStream in = decode(raw, bs.encoding)) {
-      return new String(in.readAllBytes(), cs);
+      // Message.text()/html() promise line breaks as \n, as MimeReader gives them over POP3
+      return new String(in.readAllBytes(), cs).replace("\r\n", "\n").replace('\r', '\n');
     } catch (IOException e) {
       problems.add("body part could not be decoded: " + e.getMessage());
       return "";

@@ -19,7 +19,8 @@ import org.eclipse.angus.mail.iap.Response;
 
 /**
  * {@link dev.satchel.mail.Mailbox#changesSince} over IMAP. The folder's counters are read first, then
- * the changes, so a change that races with the call is reported now or next time, never lost.
+ * the selected view is brought up to date (NOOP), then the changes are read, so a change that races
+ * with the call is reported now or next time, never lost.
  *
  * <ul>
  *   <li>With QRESYNC (enabled when the folder is selected) and a saved HIGHESTMODSEQ: new, changed
@@ -59,10 +60,13 @@ final class ImapSync {
   }
 
   Changes changesSince(SyncState old) {
-    // NOOP first: a server may hold back EXPUNGE news for a selected folder until the next command
-    mailbox.inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
     FolderStatus status = mailbox.status(folder);
     long validity = mailbox.uidValidity(folder);
+    // NOOP after the counters: a server may hold back news of the selected folder until a NOOP
+    // (Dovecot's STATUS already counts a message that its selected view does not show yet). Without
+    // this, a message counted by STATUS but missing from the FETCH below would be skipped for good,
+    // because the saved state already claims its mod-sequence.
+    mailbox.inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
     boolean sameValidity = old.uidValidity().isPresent() && old.uidValidity().getAsLong() == validity;
     if (!sameValidity) {
       Map<Long, Set<String>> flags = mailbox.allFlags(folder);

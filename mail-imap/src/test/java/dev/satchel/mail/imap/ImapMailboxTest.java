@@ -110,12 +110,13 @@ class ImapMailboxTest {
     new java.util.Random(1).nextBytes(pdf);
     try (Mailbox m = Mailbox.connect(server.settings(u))) {
       OutgoingMessage msg = OutgoingMessage.builder().from("Carol <carol@example.test>").to(u.address())
-          .subject("Report ✓").text("plain body ✓").html("<p>html body ✓</p>")
+          .subject("Report ✓").text("plain body ✓\nsecond line").html("<p>html body ✓</p>")
           .attach(Attachment.of("report.pdf", "application/pdf", pdf)).build();
       Uid uid = m.append(m.inbox(), msg, Set.of()).orElseThrow();
       Message full = m.fetch(m.inbox(), uid);
       assertThat(full.subject()).isEqualTo("Report ✓");
-      assertThat(full.text()).hasValueSatisfying(t -> assertThat(t.strip()).isEqualTo("plain body ✓"));
+      assertThat(full.text()).hasValueSatisfying(t -> assertThat(t.strip()).isEqualTo("plain body ✓\nsecond line"));
+      assertThat(full.text().orElseThrow()).as("line breaks as \\n, as Message promises").doesNotContain("\r");
       assertThat(full.html()).hasValueSatisfying(t -> assertThat(t).contains("<p>html body ✓</p>"));
       assertThat(full.attachments()).hasSize(1);
       assertThat(full.attachments().get(0).filename()).contains("report.pdf");
