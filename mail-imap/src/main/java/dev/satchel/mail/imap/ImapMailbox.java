@@ -110,7 +110,9 @@ final class ImapMailbox implements Mailbox {
     Properties extra = new Properties();
     extra.setProperty(p + "peek", "true");
     extra.setProperty(p + "throwsearchexception", "true");
-    extra.setProperty(p + "connectionpoolsize", "1");
+    // Two connections: one keeps the selected folder, one serves store commands (STATUS, LIST, ...);
+    // with one, Angus opened, authenticated and logged out a new connection for every STATUS.
+    extra.setProperty(p + "connectionpoolsize", "2");
     extra.setProperty(p + "partialfetch", "true");
     extra.setProperty(p + "fetchsize", Integer.toString(options.partialFetchSize()));
     if (credentials instanceof Credentials.OAuth2) {
