@@ -68,7 +68,7 @@ public final class MailBench {
         runTarget(dovecot);
       } else {
         String why = "Dovecot/Postfix not listening on 127.0.0.1:" + dovecot.imapPort() + "/" + dovecot.pop3Port() + "/"
-            + dovecot.smtpPort() + " (start them with shared/servers/start.sh); skipped";
+            + dovecot.smtpPort() + " (start them with interop/harness/start.sh); skipped";
         System.out.println(why);
         skipped.add(why);
       }
