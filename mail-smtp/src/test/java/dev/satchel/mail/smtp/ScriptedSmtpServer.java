@@ -1,16 +1,13 @@
 package dev.satchel.mail.smtp;
 
+import dev.satchel.mail.testkit.LoopbackServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback SMTP server that answers like a healthy server without authentication, except that the
@@ -18,78 +15,53 @@ import java.util.concurrent.ConcurrentHashMap;
  * replaced by given bytes, after which the connection is closed: malformed replies, for bad-input tests.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
-  private final ServerSocket listener;
+  private final LoopbackServer server;
   private final String badStep;
   private final byte[] badReply;
-  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
   ScriptedSmtpServer(String badStep, byte[] badReply) throws IOException {
     this.badStep = badStep;
     this.badReply = badReply.clone();
-    this.listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "scripted-smtp");
-    t.setDaemon(true);
-    t.start();
+    this.server = LoopbackServer.start("scripted-smtp", this::serve);
   }
 
   int port() {
-    return listener.getLocalPort();
+    return server.port();
   }
 
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        sockets.add(s);
-        Thread t = new Thread(() -> serve(s), "scripted-smtp-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
+  private void serve(Socket s) throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+    OutputStream out = s.getOutputStream();
+    if (!reply(out, "GREETING", "220 scripted.example.test ESMTP\r\n")) {
+      return;
     }
-  }
-
-  private void serve(Socket s) {
-    try (s) {
-      s.setSoTimeout(10_000);
-      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-      OutputStream out = s.getOutputStream();
-      if (!reply(out, "GREETING", "220 scripted.example.test ESMTP\r\n")) {
-        return;
-      }
-      String line;
-      while ((line = in.readLine()) != null) {
-        String verb = line.split("[ :]", 2)[0].toUpperCase(Locale.ROOT);
-        boolean goOn = switch (verb) {
-          case "EHLO" -> reply(out, "EHLO", "250-scripted.example.test\r\n250-SIZE 10000000\r\n250 8BITMIME\r\n");
-          case "HELO" -> reply(out, "EHLO", "250 scripted.example.test\r\n");
-          case "MAIL" -> reply(out, "MAIL", "250 2.1.0 OK\r\n");
-          case "RCPT" -> reply(out, "RCPT", "250 2.1.5 OK\r\n");
-          case "DATA" -> {
-            if (!reply(out, "DATA", "354 go ahead\r\n")) {
-              yield false;
-            }
-            String data;
-            while ((data = in.readLine()) != null && !data.equals(".")) {
-              // the message is discarded
-            }
-            yield data != null && reply(out, "DOT", "250 2.0.0 queued\r\n");
-          }
-          case "QUIT" -> {
-            reply(out, "QUIT", "221 bye\r\n");
+    String line;
+    while ((line = in.readLine()) != null) {
+      String verb = line.split("[ :]", 2)[0].toUpperCase(Locale.ROOT);
+      boolean goOn = switch (verb) {
+        case "EHLO" -> reply(out, "EHLO", "250-scripted.example.test\r\n250-SIZE 10000000\r\n250 8BITMIME\r\n");
+        case "HELO" -> reply(out, "EHLO", "250 scripted.example.test\r\n");
+        case "MAIL" -> reply(out, "MAIL", "250 2.1.0 OK\r\n");
+        case "RCPT" -> reply(out, "RCPT", "250 2.1.5 OK\r\n");
+        case "DATA" -> {
+          if (!reply(out, "DATA", "354 go ahead\r\n")) {
             yield false;
           }
-          default -> reply(out, verb, "250 OK\r\n");
-        };
-        if (!goOn) {
-          return;
+          String data;
+          while ((data = in.readLine()) != null && !data.equals(".")) {
+            // the message is discarded
+          }
+          yield data != null && reply(out, "DOT", "250 2.0.0 queued\r\n");
         }
+        case "QUIT" -> {
+          reply(out, "QUIT", "221 bye\r\n");
+          yield false;
+        }
+        default -> reply(out, verb, "250 OK\r\n");
+      };
+      if (!goOn) {
+        return;
       }
-    } catch (IOException e) {
-      // the client went away
-    } finally {
-      sockets.remove(s);
     }
   }
 
@@ -102,10 +74,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    listener.close();
-    for (Socket s : sockets) {
-      s.close();
-    }
+  public void close() {
+    server.close();
   }
 }
