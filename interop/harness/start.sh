@@ -248,7 +248,8 @@ plugin {
 }
 
 protocol imap {
-  mail_plugins = \$mail_plugins imap_quota
+  # imap_zlib: COMPRESS=DEFLATE (RFC 4978), which mail-imap uses when offered
+  mail_plugins = \$mail_plugins imap_quota imap_zlib
   mail_max_userip_connections = 200
 }
 protocol pop3 {

@@ -267,10 +267,7 @@ final class ImapMailbox implements Mailbox {
       return current;
     }
     unselect();
-    // Not on a watch's own connection (the one with recorded sockets): against Dovecot, a watch with
-    // QRESYNC enabled did not report removals pushed during IDLE (cause not found yet), so watches keep
-    // the CONDSTORE + UID SEARCH comparison.
-    if (sockets == null && has("QRESYNC")) {
+    if (has("QRESYNC")) {
       enableQresync();
     }
     try {
