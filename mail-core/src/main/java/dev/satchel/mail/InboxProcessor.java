@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -196,7 +195,7 @@ public final class InboxProcessor {
     if (changes.fullResyncNeeded()) {
       book.clear();
     }
-    book.retainOnly(now.known().keySet());
+    book.retainOnly(now.known());
     book.observe(now.known());
     Counts counts = new Counts();
     counts.found = changes.added().size();
@@ -279,16 +278,15 @@ public final class InboxProcessor {
     changes.added().forEach(s -> added.add(s.uid().asString()));
     Instant cutoff = afterHandling instanceof AfterHandling.DeleteAfter d ? clock.instant().minus(d.age()) : Instant.MAX;
     List<Uid> due = new ArrayList<>();
-    for (Map.Entry<String, ProcessingBook.Entry> e : book.entries().entrySet()) {
-      ProcessingBook.Entry entry = e.getValue();
-      if (!entry.acknowledged() || added.contains(e.getKey())) {
-        continue;
+    book.forEach((id, entry) -> {
+      if (!entry.acknowledged() || added.contains(id)) {
+        return;
       }
       if (afterHandling instanceof AfterHandling.DeleteAfter && Instant.ofEpochSecond(entry.handledAt()).isAfter(cutoff)) {
-        continue;
+        return;
       }
-      due.add(Uid.parse(e.getKey()));
-    }
+      due.add(Uid.parse(id));
+    });
     if (!due.isEmpty() && acknowledge(mailbox, folder, due, false)) {
       counts.acknowledged += due.size();
     }

@@ -1,25 +1,34 @@
 package dev.satchel.mail;
 
+import dev.satchel.mail.KnownMap.Tokens;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link InboxProcessor}'s record of one folder, kept in a {@link SyncState}: per message id,
  * {@code handled=<epoch second>}, {@code failures=<n>} or {@code dead=<epoch second>}, and the
  * message's flags as last seen ({@code f:\Seen}), so that {@code changesSince} does not report
  * every flagged message as changed on every run. Not thread-safe; used by one run at a time.
+ *
+ * <p>A run turns the book into a state several times (the view for {@code changesSince}, the saves),
+ * each over every message in the folder. So records are kept in id order as loaded (new ones are
+ * appended), and a record that did not change since it was loaded keeps the token set it was loaded
+ * with: saving it again costs no string building and no copy.
  */
 final class ProcessingBook {
   private static final String HANDLED = "handled=";
   private static final String FAILURES = "failures=";
   private static final String DEAD = "dead=";
   private static final String FLAG = "f:";
+  private static final Entry NONE = new Entry(-1, 0, -1);
 
   /** One message's record. handledAt and deadAt are epoch seconds, or -1. */
   record Entry(long handledAt, int failures, long deadAt) {
@@ -37,119 +46,234 @@ final class ProcessingBook {
     }
   }
 
-  private final Map<String, Entry> entries = new HashMap<>();
-  private final Map<String, Set<String>> flags = new HashMap<>();
+  /** A message's entry, its flags as last seen, and its tokens as saved (null once either changed). */
+  private static final class Record {
+    Entry entry;
+    Tokens flags;
+    @Nullable Tokens tokens;
+
+    Record(Entry entry, Tokens flags, @Nullable Tokens tokens) {
+      this.entry = entry;
+      this.flags = flags;
+      this.tokens = tokens;
+    }
+  }
+
+  /**
+   * In id order for the records loaded; records added in a run follow them. Every id is valid for a
+   * state: loaded from one, or {@link Uid#asString()} of a message.
+   */
+  private final Map<String, Record> records;
+  /** Flags seen on messages without a record (yet): non-empty sets only. */
+  private final Map<String, Tokens> unrecordedFlags = new HashMap<>();
+  private @Nullable Tokens lastHandled;
+  private long lastHandledAt;
+
+  private ProcessingBook(int expected) {
+    this.records = new LinkedHashMap<>(Math.max(16, (int) (expected / 0.75f) + 1));
+  }
 
   static ProcessingBook from(SyncState state) {
-    ProcessingBook book = new ProcessingBook();
-    for (Map.Entry<String, Set<String>> e : state.known().entrySet()) {
-      long handled = -1;
-      int failures = 0;
-      long dead = -1;
-      Set<String> seen = new TreeSet<>();
-      for (String token : e.getValue()) {
-        try {
-          if (token.startsWith(FLAG) && token.length() > FLAG.length()) {
-            seen.add(token.substring(FLAG.length()));
-          } else if (token.startsWith(HANDLED)) {
-            handled = Long.parseLong(token.substring(HANDLED.length()));
-          } else if (token.startsWith(FAILURES)) {
-            failures = Integer.parseInt(token.substring(FAILURES.length()));
-          } else if (token.startsWith(DEAD)) {
-            dead = Long.parseLong(token.substring(DEAD.length()));
-          }
-        } catch (NumberFormatException ignored) {
-          // a damaged token counts as absent
-        }
-      }
-      if (handled < 0 && failures == 0 && dead < 0) {
-        handled = 0; // a state from changesSince without the processor's tokens: known means handled
-      }
-      book.entries.put(e.getKey(), new Entry(handled, failures, dead));
-      if (!seen.isEmpty()) {
-        book.flags.put(e.getKey(), seen);
-      }
-    }
+    ProcessingBook book = new ProcessingBook(state.known().size());
+    state.known().forEach((id, tokens) -> book.records.put(id, load(tokens)));
     return book;
   }
 
-  /** The ids never to hand over again: what {@code changesSince} should treat as known. */
-  Map<String, Set<String>> settled() {
-    Map<String, Set<String>> out = new TreeMap<>();
-    entries.forEach((id, e) -> {
-      if (e.settled()) {
-        out.put(id, flags.getOrDefault(id, Set.of()));
+  /** Parses one message's tokens; a damaged token counts as absent. */
+  private static Record load(Set<String> tokens) {
+    long handled = -1;
+    int failures = 0;
+    long dead = -1;
+    List<String> seen = null;
+    // The loaded tokens can be saved again as they are only when they are what toState would write.
+    int handledTokens = 0;
+    boolean canonical = true;
+    for (String token : tokens) {
+      try {
+        if (token.startsWith(FLAG) && token.length() > FLAG.length()) {
+          if (seen == null) {
+            seen = new ArrayList<>(2);
+          }
+          seen.add(token.substring(FLAG.length()));
+        } else if (token.startsWith(HANDLED)) {
+          canonical &= isPlainNumber(token, HANDLED.length());
+          handledTokens++;
+          handled = Long.parseLong(token, HANDLED.length(), token.length(), 10);
+        } else if (token.startsWith(FAILURES)) {
+          canonical = false;
+          failures = Integer.parseInt(token, FAILURES.length(), token.length(), 10);
+        } else if (token.startsWith(DEAD)) {
+          canonical = false;
+          dead = Long.parseLong(token, DEAD.length(), token.length(), 10);
+        } else {
+          canonical = false;
+        }
+      } catch (NumberFormatException ignored) {
+        // a damaged token counts as absent
       }
-    });
-    return out;
+    }
+    if (handled < 0 && failures == 0 && dead < 0) {
+      handled = 0; // a state from changesSince without the processor's tokens: known means handled
+    }
+    Tokens flags = seen == null ? Tokens.EMPTY : Tokens.of(seen.toArray(new String[0]));
+    // Canonical: exactly one plain handled=<n> token (with n >= 0), plus f: tokens.
+    boolean reuse = canonical && handledTokens == 1 && handled >= 0 && tokens instanceof Tokens;
+    return new Record(new Entry(handled, failures, dead), flags, reuse ? (Tokens) tokens : null);
+  }
+
+  /** True when token[start..] is a decimal number as {@code Long.toString} writes one (no sign, no leading 0). */
+  private static boolean isPlainNumber(String token, int start) {
+    int digits = token.length() - start;
+    if (digits < 1 || digits > 18 || (digits > 1 && token.charAt(start) == '0')) {
+      return false;
+    }
+    for (int i = start; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The ids never to hand over again, with their flags: what {@code changesSince} should treat as known. */
+  Map<String, Set<String>> settled() {
+    String[] ids = new String[records.size()];
+    Tokens[] flags = new Tokens[ids.length];
+    int n = 0;
+    for (Map.Entry<String, Record> e : records.entrySet()) {
+      Record r = e.getValue();
+      if (r.entry.settled()) {
+        ids[n] = e.getKey();
+        flags[n] = r.flags;
+        n++;
+      }
+    }
+    return KnownMap.ofValid(ids, flags, n);
   }
 
   /** Records the flags {@code changesSince} reported (saved only for messages with a record). */
   void observe(Map<String, Set<String>> known) {
     known.forEach((id, f) -> {
-      if (f.isEmpty()) {
-        flags.remove(id);
+      Record r = records.get(id);
+      if (r != null) {
+        if (!r.flags.equals(f)) {
+          r.flags = Tokens.copyOf(f);
+          r.tokens = null;
+        }
+      } else if (f.isEmpty()) {
+        unrecordedFlags.remove(id);
       } else {
-        flags.put(id, new TreeSet<>(f));
+        unrecordedFlags.put(id, Tokens.copyOf(f));
       }
     });
   }
 
   /** Records that the processor itself set {@code flag} on the message (so it is no change next run). */
   void flagged(String id, String flag) {
-    flags.computeIfAbsent(id, k -> new TreeSet<>()).add(flag);
+    Record r = records.get(id);
+    Tokens before = r != null ? r.flags : unrecordedFlags.getOrDefault(id, Tokens.EMPTY);
+    if (before.contains(flag)) {
+      return;
+    }
+    String[] after = before.toArray(new String[before.size() + 1]);
+    after[before.size()] = flag;
+    Tokens flags = Tokens.of(after);
+    if (r != null) {
+      r.flags = flags;
+      r.tokens = null;
+    } else {
+      unrecordedFlags.put(id, flags);
+    }
   }
 
   Entry get(String id) {
-    Entry e = entries.get(id);
-    return e == null ? new Entry(-1, 0, -1) : e;
+    Record r = records.get(id);
+    return r == null ? NONE : r.entry;
   }
 
-  void retainOnly(Collection<String> present) {
-    entries.keySet().retainAll(present instanceof Set<?> ? present : Set.copyOf(present));
-    flags.keySet().retainAll(entries.keySet());
+  /** Forgets every message not in {@code present} (its keys), and the flags of messages without a record. */
+  void retainOnly(Map<String, ?> present) {
+    records.keySet().removeIf(id -> !present.containsKey(id));
+    unrecordedFlags.clear();
   }
 
   void clear() {
-    entries.clear();
-    flags.clear();
+    records.clear();
+    unrecordedFlags.clear();
   }
 
   void acknowledged(String id, Instant at) {
-    entries.put(id, new Entry(at.getEpochSecond(), get(id).failures(), -1));
+    set(id, new Entry(at.getEpochSecond(), get(id).failures(), -1));
   }
 
   int failed(String id) {
     Entry e = get(id);
-    entries.put(id, new Entry(-1, e.failures() + 1, -1));
+    set(id, new Entry(-1, e.failures() + 1, -1));
     return e.failures() + 1;
   }
 
   void dead(String id, Instant at) {
-    entries.put(id, new Entry(-1, get(id).failures(), at.getEpochSecond()));
+    set(id, new Entry(-1, get(id).failures(), at.getEpochSecond()));
   }
 
-  Map<String, Entry> entries() {
-    return entries;
+  private void set(String id, Entry entry) {
+    Record r = records.get(id);
+    if (r == null) {
+      Tokens flags = unrecordedFlags.remove(id);
+      records.put(id, new Record(entry, flags == null ? Tokens.EMPTY : flags, null));
+    } else {
+      r.entry = entry;
+      r.tokens = null;
+    }
+  }
+
+  /** Calls {@code action} with every message's id and entry. */
+  void forEach(BiConsumer<String, Entry> action) {
+    records.forEach((id, r) -> action.accept(id, r.entry));
   }
 
   SyncState toState(String folder, OptionalLong uidValidity, OptionalLong uidNext, OptionalLong highestModSeq) {
-    Map<String, Set<String>> known = new TreeMap<>();
-    entries.forEach((id, e) -> {
-      Set<String> tokens = new TreeSet<>();
-      if (e.acknowledged()) {
-        tokens.add(HANDLED + e.handledAt());
-      } else if (e.dead()) {
-        tokens.add(DEAD + e.deadAt());
-        tokens.add(FAILURES + e.failures());
-      } else {
-        tokens.add(FAILURES + e.failures());
+    String[] ids = new String[records.size()];
+    Tokens[] tokens = new Tokens[ids.length];
+    int n = 0;
+    for (Map.Entry<String, Record> e : records.entrySet()) {
+      Record r = e.getValue();
+      Tokens t = r.tokens;
+      if (t == null) {
+        t = tokens(r.entry, r.flags);
+        r.tokens = t;
       }
-      for (String f : flags.getOrDefault(id, Set.of())) {
-        tokens.add(FLAG + f);
+      ids[n] = e.getKey();
+      tokens[n] = t;
+      n++;
+    }
+    return new SyncState(folder, uidValidity, uidNext, highestModSeq, KnownMap.ofValid(ids, tokens, n));
+  }
+
+  /** The tokens of a handled message without flags: shared by all handled in the same second. */
+  private Tokens tokens(Entry e, Tokens flags) {
+    if (e.acknowledged() && flags.isEmpty()) {
+      Tokens last = lastHandled;
+      if (last == null || lastHandledAt != e.handledAt()) {
+        last = Tokens.of(HANDLED + e.handledAt());
+        lastHandled = last;
+        lastHandledAt = e.handledAt();
       }
-      known.put(id, tokens);
-    });
-    return new SyncState(folder, uidValidity, uidNext, highestModSeq, known);
+      return last;
+    }
+    List<String> tokens = new ArrayList<>(2 + flags.size());
+    if (e.acknowledged()) {
+      tokens.add(HANDLED + e.handledAt());
+    } else if (e.dead()) {
+      tokens.add(DEAD + e.deadAt());
+      tokens.add(FAILURES + e.failures());
+    } else {
+      tokens.add(FAILURES + e.failures());
+    }
+    for (String f : flags) {
+      tokens.add(FLAG + f);
+    }
+    return Tokens.of(tokens.toArray(new String[0]));
   }
 }

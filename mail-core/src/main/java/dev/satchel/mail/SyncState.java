@@ -1,14 +1,12 @@
 package dev.satchel.mail;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * What a client knew about one folder at one moment, so that {@link Mailbox#changesSince} can say
@@ -52,15 +50,9 @@ public final class SyncState {
     this.uidValidity = uidValidity;
     this.uidNext = uidNext;
     this.highestModSeq = highestModSeq;
-    TreeMap<String, Set<String>> copy = new TreeMap<>();
-    for (Map.Entry<String, Set<String>> e : known.entrySet()) {
-      checkToken("message id", e.getKey());
-      for (String f : e.getValue()) {
-        checkFlag(f);
-      }
-      copy.put(e.getKey(), Collections.unmodifiableSet(new TreeSet<>(e.getValue())));
-    }
-    this.known = Collections.unmodifiableSortedMap(copy);
+    // Linear when the ids come sorted (another state's known(), a parsed state); no copy when known
+    // is already another state's map.
+    this.known = KnownMap.copyOf(known);
   }
 
   /** The state of a folder never seen before: {@code changesSince} reports every message as new. */
@@ -134,7 +126,7 @@ public final class SyncState {
     OptionalLong validity = OptionalLong.empty();
     OptionalLong next = OptionalLong.empty();
     OptionalLong modseq = OptionalLong.empty();
-    Map<String, Set<String>> known = new TreeMap<>();
+    Map<String, Set<String>> known = new LinkedHashMap<>();
     int end = -1;
     for (int i = 1; i < lines.length && end < 0; i++) {
       String line = strip(lines[i]);
@@ -155,13 +147,7 @@ public final class SyncState {
           case "m" -> {
             fields(f, 2, 3);
             checkToken("message id", f[1]);
-            Set<String> flags = new TreeSet<>();
-            if (f.length > 2 && !f[2].isEmpty()) {
-              for (String flag : f[2].split(" ", -1)) {
-                checkFlag(flag);
-                flags.add(flag);
-              }
-            }
+            Set<String> flags = f.length > 2 && !f[2].isEmpty() ? KnownMap.Tokens.of(f[2].split(" ", -1)) : Set.of();
             if (known.put(f[1], flags) != null) {
               throw new IllegalArgumentException("message id \"" + EmailAddress.escape(f[1]) + "\" appears twice");
             }
@@ -246,8 +232,13 @@ public final class SyncState {
     return "SyncState[" + String.join(", ", parts) + "]";
   }
 
-  private static void checkFlag(String f) {
-    if (f.isEmpty() || f.chars().anyMatch(c -> c <= 32 || c == 127)) {
+  static void checkFlag(String f) {
+    boolean ok = !f.isEmpty();
+    for (int i = 0; ok && i < f.length(); i++) {
+      char c = f.charAt(i);
+      ok = c > 32 && c != 127;
+    }
+    if (!ok) {
       throw new IllegalArgumentException("flag must be non-empty without spaces or controls, was \"" + EmailAddress.escape(f) + "\"");
     }
   }
@@ -258,8 +249,13 @@ public final class SyncState {
     }
   }
 
-  private static void checkToken(String what, String value) {
-    if (value.isEmpty() || value.chars().anyMatch(c -> c == '\n' || c == '\r' || c == '\t' || c == 0)) {
+  static void checkToken(String what, String value) {
+    boolean ok = !value.isEmpty();
+    for (int i = 0; ok && i < value.length(); i++) {
+      char c = value.charAt(i);
+      ok = c != '\n' && c != '\r' && c != '\t' && c != 0;
+    }
+    if (!ok) {
       throw new IllegalArgumentException(what + " must be non-empty without tab, CR, LF or NUL, was \"" + EmailAddress.escape(value) + "\"");
     }
   }

@@ -40,12 +40,12 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import org.eclipse.angus.mail.pop3.POP3Folder;
 import org.eclipse.angus.mail.pop3.POP3Message;
 import org.eclipse.angus.mail.pop3.POP3Store;
@@ -345,24 +345,26 @@ final class Pop3Mailbox implements Mailbox {
     if (!state.folder().equalsIgnoreCase(Folder.INBOX)) {
       throw new IllegalArgumentException("a POP3 sync state must be for INBOX, was for \"" + state.folder() + "\"");
     }
-    Set<String> known = state.known().keySet();
-    for (String id : known) {
-      if (!(Uid.parse(id) instanceof Uid.Pop3)) {
+    Map<String, Set<String>> known = state.known();
+    for (String id : known.keySet()) {
+      if (!isPop3Id(id) && !(Uid.parse(id) instanceof Uid.Pop3)) {
         throw new IllegalArgumentException("the sync state holds a non-POP3 id \"" + id + "\"; was it saved from IMAP?");
       }
     }
     List<Uid> all = uids();
     List<Integer> added = new ArrayList<>();
-    Map<String, Set<String>> present = new TreeMap<>();
+    // In UIDL order: the new state is built in linear time when that order is sorted (as Dovecot's is).
+    Map<String, Set<String>> present = new LinkedHashMap<>(all.size() * 4 / 3 + 1);
+    Set<String> noFlags = Set.of();
     for (int i = 0; i < all.size(); i++) {
       String id = all.get(i).asString();
-      present.put(id, Set.of());
-      if (!known.contains(id)) {
+      present.put(id, noFlags);
+      if (!known.containsKey(id)) {
         added.add(i + 1);
       }
     }
     List<Uid> removed = new ArrayList<>();
-    for (String id : known) {
+    for (String id : known.keySet()) {
       if (!present.containsKey(id)) {
         removed.add(Uid.parse(id));
       }
@@ -391,7 +393,7 @@ final class Pop3Mailbox implements Mailbox {
       throw new IllegalArgumentException("interval must be positive, was " + interval);
     }
     // The ids present now (one UIDL, no TOP): only later arrivals are reported.
-    Map<String, Set<String>> present = new TreeMap<>();
+    Map<String, Set<String>> present = new LinkedHashMap<>();
     for (Uid uid : uids()) {
       present.put(uid.asString(), Set.of());
     }
@@ -483,22 +485,43 @@ final class Pop3Mailbox implements Mailbox {
     } catch (MessagingException | RuntimeException e) {
       throw failure("UIDL", e);
     }
-    Map<Uid, Integer> index = new HashMap<>(out.size() * 2);
-    for (int i = 0; i < out.size(); i++) {
-      index.putIfAbsent(out.get(i), i + 1);
-    }
-    uids = List.copyOf(out);
-    numbers = index;
+    uids = Collections.unmodifiableList(out);
     return out;
+  }
+
+  /** Message numbers by id, built on first use: a poll with nothing new never needs them. */
+  private Map<Uid, Integer> numbers() {
+    Map<Uid, Integer> index = numbers;
+    if (index == null) {
+      List<Uid> all = uids();
+      index = new HashMap<>(all.size() * 4 / 3 + 1);
+      for (int i = 0; i < all.size(); i++) {
+        index.putIfAbsent(all.get(i), i + 1);
+      }
+      numbers = index;
+    }
+    return index;
+  }
+
+  /** True when {@code id} is what {@code Uid.parse} reads as a valid {@link Uid.Pop3}, checked without parsing it. */
+  private static boolean isPop3Id(String id) {
+    if (!id.startsWith("pop3:") || id.length() < 6 || id.length() > 75) {
+      return false;
+    }
+    for (int i = 5; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < 0x21 || c > 0x7E) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private int number(Uid uid) {
     if (!(uid instanceof Uid.Pop3 p)) {
       throw new IllegalArgumentException("a POP3 mailbox needs a POP3 id, was " + uid);
     }
-    uids();
-    Map<Uid, Integer> index = numbers;
-    Integer n = index == null ? null : index.get(uid);
+    Integer n = numbers().get(uid);
     if (n == null) {
       if (!uidl && !p.uidl().startsWith("~" + sessionTag + ".")) {
         throw new UnsupportedCapabilityException(Capability.UNIQUE_IDS, Protocol.POP3,
