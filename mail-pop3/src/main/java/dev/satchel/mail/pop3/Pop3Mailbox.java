@@ -35,11 +35,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -352,24 +355,27 @@ final class Pop3Mailbox implements Mailbox {
       }
     }
     List<Uid> all = uids();
+    List<String> ids = new ArrayList<>(all.size());
     List<Integer> added = new ArrayList<>();
-    // In UIDL order: the new state is built in linear time when that order is sorted (as Dovecot's is).
-    Map<String, Set<String>> present = new LinkedHashMap<>(all.size() * 4 / 3 + 1);
-    Set<String> noFlags = Set.of();
     for (int i = 0; i < all.size(); i++) {
       String id = all.get(i).asString();
-      present.put(id, noFlags);
+      ids.add(id);
       if (!known.containsKey(id)) {
         added.add(i + 1);
       }
     }
+    SyncState next = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), withoutFlags(ids));
+    Map<String, Set<String>> now = next.known();
     List<Uid> removed = new ArrayList<>();
-    for (String id : known.keySet()) {
-      if (!present.containsKey(id)) {
-        removed.add(Uid.parse(id));
+    // Each id in the new state is either known or added (added counts repeated ids once per message),
+    // so when the sizes add up every known id is still there.
+    if (known.size() + added.size() != now.size()) {
+      for (String id : known.keySet()) {
+        if (!now.containsKey(id)) {
+          removed.add(Uid.parse(id));
+        }
       }
     }
-    SyncState next = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), present);
     return new Changes(summaries(added), List.of(), removed, false, next);
   }
 
@@ -393,11 +399,12 @@ final class Pop3Mailbox implements Mailbox {
       throw new IllegalArgumentException("interval must be positive, was " + interval);
     }
     // The ids present now (one UIDL, no TOP): only later arrivals are reported.
-    Map<String, Set<String>> present = new LinkedHashMap<>();
+    List<String> ids = new ArrayList<>();
     for (Uid uid : uids()) {
-      present.put(uid.asString(), Set.of());
+      ids.add(uid.asString());
     }
-    SyncState start = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), present);
+    SyncState start = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+        withoutFlags(ids));
     return Pop3Watch.start(settings, start, listener, interval);
   }
 
@@ -501,6 +508,61 @@ final class Pop3Mailbox implements Mailbox {
       numbers = index;
     }
     return index;
+  }
+
+  /**
+   * The ids, each with no flags, as a map for a {@link SyncState} to copy. When they come in ascending
+   * order without repeats (as Dovecot's UIDL list does), a read-only view of the list: the state then
+   * takes them over in linear time, without hashing 10,000 fresh strings into a map first.
+   */
+  private static Map<String, Set<String>> withoutFlags(List<String> ids) {
+    boolean ascending = true;
+    for (int i = 1; i < ids.size() && ascending; i++) {
+      ascending = ids.get(i - 1).compareTo(ids.get(i)) < 0;
+    }
+    if (ascending) {
+      return new AscendingIds(ids);
+    }
+    Map<String, Set<String>> map = new LinkedHashMap<>(ids.size() * 4 / 3 + 1);
+    for (String id : ids) {
+      map.put(id, Set.of());
+    }
+    return map;
+  }
+
+  /** Distinct ids in ascending order, each mapped to no flags; read-only. */
+  private static final class AscendingIds extends AbstractMap<String, Set<String>> {
+    private final List<String> ids;
+
+    AscendingIds(List<String> ids) {
+      this.ids = ids;
+    }
+
+    @Override
+    public Set<Map.Entry<String, Set<String>>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Map.Entry<String, Set<String>>> iterator() {
+          Iterator<String> it = ids.iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return it.hasNext();
+            }
+
+            @Override
+            public Map.Entry<String, Set<String>> next() {
+              return Map.entry(it.next(), Set.of());
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return ids.size();
+        }
+      };
+    }
   }
 
   /** True when {@code id} is what {@code Uid.parse} reads as a valid {@link Uid.Pop3}, checked without parsing it. */
