@@ -195,8 +195,7 @@ public final class InboxProcessor {
     if (changes.fullResyncNeeded()) {
       book.clear();
     }
-    book.retainOnly(now.known());
-    book.observe(now.known());
+    book.update(now);
     Counts counts = new Counts();
     counts.found = changes.added().size();
     redoActions(mailbox, folder, book, changes, counts);

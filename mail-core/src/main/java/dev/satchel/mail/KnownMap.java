@@ -153,6 +153,16 @@ final class KnownMap extends AbstractMap<String, Set<String>> implements SortedM
     return i >= 0 ? values[i] : null;
   }
 
+  /** The {@code i}-th id in order, 0 <= i < size(). */
+  String idAt(int i) {
+    return ids[from + i];
+  }
+
+  /** The {@code i}-th value in order, 0 <= i < size(). */
+  Tokens valueAt(int i) {
+    return values[from + i];
+  }
+
   @Override
   public void forEach(BiConsumer<? super String, ? super Set<String>> action) {
     for (int i = from; i < to; i++) {

@@ -4,11 +4,13 @@ import dev.satchel.mail.KnownMap.Tokens;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -64,8 +66,14 @@ final class ProcessingBook {
    * state: loaded from one, or {@link Uid#asString()} of a message.
    */
   private final Map<String, Record> records;
+  /** True while the records' iteration order is ascending by id; {@code lastId} is the last one. */
+  private boolean ascending = true;
+  private @Nullable String lastId;
   /** Flags seen on messages without a record (yet): non-empty sets only. */
   private final Map<String, Tokens> unrecordedFlags = new HashMap<>();
+  /** What {@link #settled()} and {@link #toState} built last, until a record changes. */
+  private @Nullable KnownMap settled;
+  private @Nullable KnownMap saved;
   private @Nullable Tokens lastHandled;
   private long lastHandledAt;
 
@@ -74,9 +82,29 @@ final class ProcessingBook {
   }
 
   static ProcessingBook from(SyncState state) {
-    ProcessingBook book = new ProcessingBook(state.known().size());
-    state.known().forEach((id, tokens) -> book.records.put(id, load(tokens)));
+    SortedMap<String, Set<String>> known = state.known();
+    ProcessingBook book = new ProcessingBook(known.size());
+    String[] ids = new String[known.size()];
+    Tokens[] flags = new Tokens[ids.length];
+    int[] n = {0};
+    known.forEach((id, tokens) -> {
+      Record r = load(tokens);
+      book.records.put(id, r);
+      if (r.entry.settled()) {
+        ids[n[0]] = id;
+        flags[n[0]] = r.flags;
+        n[0]++;
+      }
+    });
+    book.lastId = known.isEmpty() ? null : known.lastKey();
+    book.settled = KnownMap.ofValid(ids, flags, n[0]);
     return book;
+  }
+
+  /** Forgets what was built from the records: one of them changed. */
+  private void changed() {
+    settled = null;
+    saved = null;
   }
 
   /** Parses one message's tokens; a damaged token counts as absent. */
@@ -138,6 +166,10 @@ final class ProcessingBook {
 
   /** The ids never to hand over again, with their flags: what {@code changesSince} should treat as known. */
   Map<String, Set<String>> settled() {
+    KnownMap done = settled;
+    if (done != null) {
+      return done;
+    }
     String[] ids = new String[records.size()];
     Tokens[] flags = new Tokens[ids.length];
     int n = 0;
@@ -149,24 +181,78 @@ final class ProcessingBook {
         n++;
       }
     }
-    return KnownMap.ofValid(ids, flags, n);
+    done = KnownMap.ofValid(ids, flags, n);
+    settled = done;
+    return done;
   }
 
-  /** Records the flags {@code changesSince} reported (saved only for messages with a record). */
-  void observe(Map<String, Set<String>> known) {
+  /**
+   * Takes in what {@code changesSince} reported: forgets every message not in {@code present}, and
+   * records the flags of those that are (saved only for messages with a record). One merge of the
+   * two id-ordered lists when the records are in id order, as after loading.
+   */
+  void update(SyncState present) {
+    SortedMap<String, Set<String>> now = present.known();
+    unrecordedFlags.clear();
+    if (!(ascending && now instanceof KnownMap known)) {
+      if (records.keySet().removeIf(id -> !now.containsKey(id))) {
+        changed();
+      }
+      observe(now);
+      return;
+    }
+    String last = null;
+    int j = 0;
+    int size = known.size();
+    for (Iterator<Map.Entry<String, Record>> it = records.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Record> e = it.next();
+      String id = e.getKey();
+      int c = -1;
+      while (j < size && (c = known.idAt(j).compareTo(id)) < 0) {
+        observeUnrecorded(known.idAt(j), known.valueAt(j));
+        j++;
+      }
+      if (j < size && c == 0) {
+        observe(e.getValue(), known.valueAt(j));
+        last = id;
+        j++;
+      } else {
+        it.remove();
+        changed();
+      }
+    }
+    for (; j < size; j++) {
+      observeUnrecorded(known.idAt(j), known.valueAt(j));
+    }
+    lastId = last;
+  }
+
+  /** {@link #update}'s second half: the flags of every message in {@code known}. */
+  private void observe(Map<String, Set<String>> known) {
     known.forEach((id, f) -> {
       Record r = records.get(id);
       if (r != null) {
-        if (!r.flags.equals(f)) {
-          r.flags = Tokens.copyOf(f);
-          r.tokens = null;
-        }
-      } else if (f.isEmpty()) {
-        unrecordedFlags.remove(id);
+        observe(r, f);
       } else {
-        unrecordedFlags.put(id, Tokens.copyOf(f));
+        observeUnrecorded(id, f);
       }
     });
+  }
+
+  private void observe(Record r, Set<String> flags) {
+    if (!r.flags.equals(flags)) {
+      r.flags = Tokens.copyOf(flags);
+      r.tokens = null;
+      changed();
+    }
+  }
+
+  private void observeUnrecorded(String id, Set<String> flags) {
+    if (flags.isEmpty()) {
+      unrecordedFlags.remove(id);
+    } else {
+      unrecordedFlags.put(id, Tokens.copyOf(flags));
+    }
   }
 
   /** Records that the processor itself set {@code flag} on the message (so it is no change next run). */
@@ -182,6 +268,7 @@ final class ProcessingBook {
     if (r != null) {
       r.flags = flags;
       r.tokens = null;
+      changed();
     } else {
       unrecordedFlags.put(id, flags);
     }
@@ -192,15 +279,12 @@ final class ProcessingBook {
     return r == null ? NONE : r.entry;
   }
 
-  /** Forgets every message not in {@code present} (its keys), and the flags of messages without a record. */
-  void retainOnly(Map<String, ?> present) {
-    records.keySet().removeIf(id -> !present.containsKey(id));
-    unrecordedFlags.clear();
-  }
-
   void clear() {
     records.clear();
     unrecordedFlags.clear();
+    ascending = true;
+    lastId = null;
+    changed();
   }
 
   void acknowledged(String id, Instant at) {
@@ -222,10 +306,14 @@ final class ProcessingBook {
     if (r == null) {
       Tokens flags = unrecordedFlags.remove(id);
       records.put(id, new Record(entry, flags == null ? Tokens.EMPTY : flags, null));
+      String last = lastId;
+      ascending &= last == null || last.compareTo(id) < 0;
+      lastId = id;
     } else {
       r.entry = entry;
       r.tokens = null;
     }
+    changed();
   }
 
   /** Calls {@code action} with every message's id and entry. */
@@ -234,6 +322,15 @@ final class ProcessingBook {
   }
 
   SyncState toState(String folder, OptionalLong uidValidity, OptionalLong uidNext, OptionalLong highestModSeq) {
+    KnownMap known = saved;
+    if (known == null) {
+      known = known();
+      saved = known;
+    }
+    return new SyncState(folder, uidValidity, uidNext, highestModSeq, known);
+  }
+
+  private KnownMap known() {
     String[] ids = new String[records.size()];
     Tokens[] tokens = new Tokens[ids.length];
     int n = 0;
@@ -248,7 +345,7 @@ final class ProcessingBook {
       tokens[n] = t;
       n++;
     }
-    return new SyncState(folder, uidValidity, uidNext, highestModSeq, KnownMap.ofValid(ids, tokens, n));
+    return KnownMap.ofValid(ids, tokens, n);
   }
 
   /** The tokens of a handled message without flags: shared by all handled in the same second. */

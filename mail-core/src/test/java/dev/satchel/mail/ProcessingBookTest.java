@@ -71,21 +71,21 @@ class ProcessingBookTest {
             book.flagged(op.id(), op.flag());
             model.flagged(op.id(), op.flag());
           }
-          case 4 -> {
-            Map<String, Set<String>> seen = new TreeMap<>();
-            for (int i = 0; i <= op.n(); i++) {
-              seen.put(IDS.get((IDS.indexOf(op.id()) + i) % IDS.size()), i == 0 ? Set.of() : Set.of(FLAGS.get(i - 1)));
-            }
-            SyncState now = new SyncState("INBOX", OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), seen);
-            book.observe(now.known());
-            model.observe(now.known());
-          }
-          case 5 -> {
+          case 4, 5 -> {
+            // What changesSince saw: every id but one (kind 4) or a few (kind 5), some with flags.
             Map<String, Set<String>> present = new TreeMap<>();
-            IDS.stream().filter(i -> !i.equals(op.id())).forEach(i -> present.put(i, Set.of()));
+            for (int i = 0; i < IDS.size(); i++) {
+              String id = IDS.get(i);
+              boolean gone = op.kind() == 4 ? id.equals(op.id()) : (i + op.n()) % 3 == 0;
+              if (!gone) {
+                present.put(id, (i + op.n()) % 2 == 0 ? Set.of()
+                    : new TreeSet<>(List.of(FLAGS.get(i % FLAGS.size()), op.flag())));
+              }
+            }
             SyncState now = new SyncState("INBOX", OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), present);
-            book.retainOnly(now.known());
+            book.update(now);
             model.retainOnly(present.keySet());
+            model.observe(now.known());
           }
           default -> {
             book.clear();

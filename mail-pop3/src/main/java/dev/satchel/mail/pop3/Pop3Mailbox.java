@@ -339,7 +339,8 @@ final class Pop3Mailbox implements Mailbox {
    * New and removed messages against the UIDLs in {@code state}: one UIDL for the maildrop, and LIST
    * plus TOP 0 only when something is new. Nothing is downloaded when nothing is new.
    *
-   * @throws IllegalArgumentException when the state is not an inbox state or holds IMAP ids
+   * @throws IllegalArgumentException when the state is not an inbox state, holds IMAP ids or holds
+   *     ids that are no valid POP3 ids (those are found after the UIDL command)
    */
   @Override
   public Changes changesSince(Folder folder, SyncState state) {
@@ -349,8 +350,10 @@ final class Pop3Mailbox implements Mailbox {
       throw new IllegalArgumentException("a POP3 sync state must be for INBOX, was for \"" + state.folder() + "\"");
     }
     Map<String, Set<String>> known = state.known();
+    // An id with the POP3 prefix but no valid UIDL after it matches no message here, so it is among
+    // the removed ones below, where Uid.parse rejects it.
     for (String id : known.keySet()) {
-      if (!isPop3Id(id) && !(Uid.parse(id) instanceof Uid.Pop3)) {
+      if (!id.startsWith("pop3:") && !(Uid.parse(id) instanceof Uid.Pop3)) {
         throw new IllegalArgumentException("the sync state holds a non-POP3 id \"" + id + "\"; was it saved from IMAP?");
       }
     }
@@ -563,20 +566,6 @@ final class Pop3Mailbox implements Mailbox {
         }
       };
     }
-  }
-
-  /** True when {@code id} is what {@code Uid.parse} reads as a valid {@link Uid.Pop3}, checked without parsing it. */
-  private static boolean isPop3Id(String id) {
-    if (!id.startsWith("pop3:") || id.length() < 6 || id.length() > 75) {
-      return false;
-    }
-    for (int i = 5; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c < 0x21 || c > 0x7E) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private int number(Uid uid) {

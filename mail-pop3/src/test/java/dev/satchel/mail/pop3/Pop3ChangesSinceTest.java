@@ -1,6 +1,7 @@
 package dev.satchel.mail.pop3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.lists;
 
@@ -102,6 +103,20 @@ class Pop3ChangesSinceTest {
       assertThat(store.load("k").orElseThrow().known().keySet())
           .containsExactly("pop3:10", "pop3:9", "pop3:a", "pop3:c", "pop3:e");
       assertThat(processor.runOnce().found()).isZero();
+    }
+  }
+
+  @Test
+  void aStateWithIdsThatAreNoPop3IdsIsRefused() throws IOException {
+    try (LoopbackServer server = LoopbackServer.start("uidl-order-pop3", s -> serve(s, List.of("a", "b")))) {
+      for (String bad : List.of("imap:7/1", "pop3:has space", "pop3:", "garbage")) {
+        SyncState state = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+            Map.of("pop3:a", Set.of(), bad, Set.of()));
+        try (Mailbox mailbox = Mailbox.connect(settings(server.port()))) {
+          assertThatThrownBy(() -> mailbox.changesSince(mailbox.inbox(), state))
+              .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.substring(bad.indexOf(':') + 1));
+        }
+      }
     }
   }
 
