@@ -92,6 +92,14 @@ public final class MailBench {
     }
   }
 
+  /** Measures a variant (see {@link Runner#measure}) unless {@code --variants} leaves it out. */
+  private void measure(BenchTarget t, String scenario, String variant, int warmups, int runs, Runner.Task task,
+      boolean budgeted) {
+    if (o.wants(variant)) {
+      put(t, scenario, Runner.measure(variant, warmups, runs, task, budgeted));
+    }
+  }
+
   private void put(BenchTarget t, String scenario, Runner.Result r) {
     results.computeIfAbsent(t.name() + "|" + scenario, k -> new LinkedHashMap<>()).put(r.variant(), r);
   }
@@ -133,10 +141,10 @@ public final class MailBench {
     System.out.println("  -- listing " + o.messages + " summaries");
     ListingBench b = new ListingBench(t, o.messages);
     b.seed();
-    put(t, sc, Runner.measure("raw socket UID FETCH 1:*", o.warmups, o.runs, b::rawSocket));
-    put(t, sc, Runner.measure("Satchel Mailbox.list", o.warmups, o.runs, b::satchel));
-    put(t, sc, Runner.measure("Angus + FetchProfile", o.warmups, o.runs, b::angusFetchProfile));
-    put(t, sc, Runner.measure("naive Jakarta Mail getters", 0, o.slowRuns, b::naiveAngus, true));
+    measure(t, sc, "raw socket UID FETCH 1:*", o.warmups, o.runs, b::rawSocket, false);
+    measure(t, sc, "Satchel Mailbox.list", o.warmups, o.runs, b::satchel, false);
+    measure(t, sc, "Angus + FetchProfile", o.warmups, o.runs, b::angusFetchProfile, false);
+    measure(t, sc, "naive Jakarta Mail getters", 0, o.slowRuns, b::naiveAngus, true);
   }
 
   private void download(BenchTarget t) throws Exception {
@@ -149,6 +157,9 @@ public final class MailBench {
     variants.put("Satchel fetch + MessagePart.open", b::satchel);
     variants.put("Angus defaults getContent/getInputStream", b::angusDefaults);
     for (Map.Entry<String, DownloadBench.Download> v : variants.entrySet()) {
+      if (!o.wants(v.getKey())) {
+        continue;
+      }
       boolean slow = v.getKey().startsWith("Angus");
       Runner.Result r = Runner.measure(v.getKey(), o.warmups, slow ? o.slowRuns : o.runs, b.timed(v.getValue()), slow);
       if (r.ok() && r.note().contains("extrapolated")) {
@@ -179,6 +190,9 @@ public final class MailBench {
     Set<String> perMessage = Set.of("Angus Transport.send per message", "Simple Java Mail 8.12 sendMail",
         "Spring JavaMailSenderImpl per message");
     for (Map.Entry<String, SendFn> v : variants.entrySet()) {
+      if (!o.wants(v.getKey())) {
+        continue;
+      }
       int warmCount = Math.max(1, o.sends / 10);
       boolean slow = perMessage.contains(v.getKey());
       List<Double> seconds = new ArrayList<>();
@@ -222,10 +236,10 @@ public final class MailBench {
         b.addNew();
       }
       System.out.println("    " + (b.expectedNew() == 0 ? "none new" : b.expectedNew() + " new"));
-      put(t, sc, Runner.measure("raw socket UIDL + RETR", o.warmups, o.runs, b::rawSocket));
-      put(t, sc, Runner.measure("Satchel InboxProcessor.runOnce", o.warmups, o.runs, b::satchelProcessor));
-      put(t, sc, Runner.measure("Angus + FetchProfile(UID)", o.warmups, o.runs, b::angusFetchProfile));
-      put(t, sc, Runner.measure("naive Angus getMessages + getUID", 0, o.slowRuns, b::naiveAngus, true));
+      measure(t, sc, "raw socket UIDL + RETR", o.warmups, o.runs, b::rawSocket, false);
+      measure(t, sc, "Satchel InboxProcessor.runOnce", o.warmups, o.runs, b::satchelProcessor, false);
+      measure(t, sc, "Angus + FetchProfile(UID)", o.warmups, o.runs, b::angusFetchProfile, false);
+      measure(t, sc, "naive Angus getMessages + getUID", 0, o.slowRuns, b::naiveAngus, true);
     }
     b.removeNew();
   }
@@ -236,6 +250,7 @@ public final class MailBench {
         "mail-bench [options]",
         "  --targets greenmail,dovecot     servers to measure (default: both; Dovecot only when it listens)",
         "  --scenarios list,download,pop3,send",
+        "  --variants TEXT,...             only variants whose name contains one of these (case-insensitive; default all)",
         "  --messages N                    folder size for listing and POP3 (default 10000)",
         "  --attachment-mb N               attachment size (default 50)",
         "  --sends N                       messages per sending run (default 1000)",
@@ -252,6 +267,7 @@ public final class MailBench {
     boolean help;
     Set<String> targets = Set.of("greenmail", "dovecot");
     Set<String> scenarios = Set.of("list", "download", "pop3", "send");
+    List<String> variants = List.of();
     int messages = 10_000;
     int attachmentMb = 50;
     int sends = 1000;
@@ -285,6 +301,7 @@ public final class MailBench {
         switch (a) {
           case "--targets" -> o.targets = Set.of(v.split(","));
           case "--scenarios" -> o.scenarios = Set.of(v.split(","));
+          case "--variants" -> o.variants = List.of(v.toLowerCase(Locale.ROOT).split(","));
           case "--messages" -> o.messages = positive(a, v);
           case "--attachment-mb" -> o.attachmentMb = positive(a, v);
           case "--sends" -> o.sends = positive(a, v);
@@ -307,6 +324,12 @@ public final class MailBench {
         }
       }
       return o;
+    }
+
+    /** True when {@code variant} is selected by {@code --variants}. */
+    boolean wants(String variant) {
+      String name = variant.toLowerCase(Locale.ROOT);
+      return variants.isEmpty() || variants.stream().anyMatch(name::contains);
     }
 
     private static int positive(String name, String v) {

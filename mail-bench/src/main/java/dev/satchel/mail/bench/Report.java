@@ -141,14 +141,15 @@ final class Report {
         }
       }
       default -> {
-        rows.add("variant | median s | time vs raw socket | speed-up vs naive | runs s");
+        rows.add("variant | median s | time vs raw socket | time vs Angus + FetchProfile | speed-up vs naive | runs s");
         double raw = median(m, "raw socket UIDL + RETR");
+        double angus = median(m, "Angus + FetchProfile(UID)");
         double naive = median(m, "naive Angus getMessages + getUID");
         for (Runner.Result r : m.values()) {
           rows.add(r.ok()
-              ? String.format(Locale.ROOT, "%s | %.3f | %.2fx | %.1fx | %s", r.variant(), r.median(), r.median() / raw,
-                  naive / r.median(), runs(r))
-              : r.variant() + " | failed: " + r.error() + " | | |");
+              ? String.format(Locale.ROOT, "%s | %.3f | %.2fx | %.2fx | %.1fx | %s", r.variant(), r.median(), r.median() / raw,
+                  r.median() / angus, naive / r.median(), runs(r))
+              : r.variant() + " | failed: " + r.error() + " | | | |");
         }
       }
     }
