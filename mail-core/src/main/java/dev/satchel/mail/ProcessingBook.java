@@ -72,8 +72,8 @@ final class ProcessingBook {
   /** Flags seen on messages without a record (yet): non-empty sets only. */
   private final Map<String, Tokens> unrecordedFlags = new HashMap<>();
   /** What {@link #settled()} and {@link #toState} built last, until a record changes. */
-  private @Nullable KnownMap settled;
-  private @Nullable KnownMap saved;
+  private @Nullable KnownMap settledView;
+  private @Nullable KnownMap savedKnown;
   private @Nullable Tokens lastHandled;
   private long lastHandledAt;
 
@@ -97,14 +97,14 @@ final class ProcessingBook {
       }
     });
     book.lastId = known.isEmpty() ? null : known.lastKey();
-    book.settled = KnownMap.ofValid(ids, flags, n[0]);
+    book.settledView = KnownMap.ofValid(ids, flags, n[0]);
     return book;
   }
 
   /** Forgets what was built from the records: one of them changed. */
   private void changed() {
-    settled = null;
-    saved = null;
+    settledView = null;
+    savedKnown = null;
   }
 
   /** Parses one message's tokens; a damaged token counts as absent. */
@@ -166,7 +166,7 @@ final class ProcessingBook {
 
   /** The ids never to hand over again, with their flags: what {@code changesSince} should treat as known. */
   Map<String, Set<String>> settled() {
-    KnownMap done = settled;
+    KnownMap done = settledView;
     if (done != null) {
       return done;
     }
@@ -182,7 +182,7 @@ final class ProcessingBook {
       }
     }
     done = KnownMap.ofValid(ids, flags, n);
-    settled = done;
+    settledView = done;
     return done;
   }
 
@@ -322,10 +322,10 @@ final class ProcessingBook {
   }
 
   SyncState toState(String folder, OptionalLong uidValidity, OptionalLong uidNext, OptionalLong highestModSeq) {
-    KnownMap known = saved;
+    KnownMap known = savedKnown;
     if (known == null) {
       known = known();
-      saved = known;
+      savedKnown = known;
     }
     return new SyncState(folder, uidValidity, uidNext, highestModSeq, known);
   }
