@@ -5,6 +5,7 @@ import dev.satchel.mail.Header;
 import dev.satchel.mail.Message;
 import dev.satchel.mail.MessagePart;
 import dev.satchel.mail.MessageSummary;
+import dev.satchel.mail.internal.Base64DecodingInputStream;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeUtility;
@@ -193,6 +194,9 @@ final class ImapMessageReader {
     if (encoding == null || encoding.isBlank()) {
       return raw;
     }
+    if (encoding.strip().equalsIgnoreCase("base64")) {
+      return new Base64DecodingInputStream(raw);
+    }
     try {
       return MimeUtility.decode(raw, encoding.toLowerCase(Locale.ROOT));
     } catch (MessagingException e) {
@@ -248,6 +252,9 @@ final class ImapMessageReader {
       InputStream raw = new PartialFetchInputStream(box, f, v, u, section, chunk);
       if (identity) {
         return raw;
+      }
+      if (encoding.strip().equals("base64")) {
+        return new Base64DecodingInputStream(raw); // block decoding: several times Angus's speed
       }
       try {
         return MimeUtility.decode(raw, encoding);
