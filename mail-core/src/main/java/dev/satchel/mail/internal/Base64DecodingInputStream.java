@@ -124,11 +124,20 @@ public final class Base64DecodingInputStream extends InputStream {
         rawEnd = n;
         continue;
       }
-      byte c = raw[rawPos++];
-      byte kind = ALPHABET[c & 0xFF];
-      if (kind == 1) {
-        clean[cleanCount++] = c;
-      } else if (kind == 2 && cleanCount % 4 >= 2) {
+      // a run of alphabet characters (a whole line, usually) is copied in one go
+      int runEnd = rawPos;
+      int limit = Math.min(rawEnd, rawPos + (BLOCK - cleanCount));
+      while (runEnd < limit && ALPHABET[raw[runEnd] & 0xFF] == 1) {
+        runEnd++;
+      }
+      if (runEnd > rawPos) {
+        System.arraycopy(raw, rawPos, clean, cleanCount, runEnd - rawPos);
+        cleanCount += runEnd - rawPos;
+        rawPos = runEnd;
+        continue;
+      }
+      byte kind = ALPHABET[raw[rawPos++] & 0xFF];
+      if (kind == 2 && cleanCount % 4 >= 2) {
         padGroup();
         return;
       }
