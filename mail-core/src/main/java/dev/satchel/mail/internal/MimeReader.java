@@ -435,8 +435,11 @@ public final class MimeReader {
     private String textContent(Part p, @Nullable MimeParams type, String where, Consumer<String> report) {
       byte[] bytes = decodedBytes(p, where);
       String charset = type == null ? null : type.parameter("charset");
-      String s = Charsets.decode(bytes, charset, "text", report);
-      return s.replace("\r\n", "\n").replace('\r', '\n');
+      String s = Charsets.decode(bytes, charset, "text", report).replace("\r\n", "\n").replace('\r', '\n');
+      if (type != null && type.value().equalsIgnoreCase("text/plain") && FlowedText.isFlowed(type.parameter("format"))) {
+        return FlowedText.unwrap(s, FlowedText.deletesSpace(type.parameter("delsp")));
+      }
+      return s;
     }
 
     /** The decoded content; on a broken transfer encoding, a best-effort decoding and a problem. */
