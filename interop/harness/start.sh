@@ -149,6 +149,9 @@ for u in $MH_USERS; do
   printf '%s:{PLAIN}%s::::::\n' "$name" "$pw" >> "$MH_DOVECOT_USERS.tmp"
   printf '%s OK\n' "$name" >> "$MH_POSTFIX_CONF/vmailbox.tmp"
 done
+# One more IMAP account with a tiny quota (100 KB), for over-quota tests; it receives no SMTP mail.
+MH_TINY_USER="${MAILHARNESS_TINY_USER:-tiny@example.test:tiny-pw}"
+printf '%s:{PLAIN}%s::::::userdb_quota_rule=*:storage=100K\n' "${MH_TINY_USER%%:*}" "${MH_TINY_USER#*:}" >> "$MH_DOVECOT_USERS.tmp"
 first_user="${MH_USERS%%:*}"
 mv -f "$MH_DOVECOT_USERS.tmp" "$MH_DOVECOT_USERS"
 chown root:dovecot "$MH_DOVECOT_USERS"; chmod 640 "$MH_DOVECOT_USERS"
@@ -484,6 +487,7 @@ done
   echo "MAILHARNESS_TRUSTSTORE_JKS=$MH_TLS/truststore.jks"
   echo "MAILHARNESS_TRUSTSTORE_PASSWORD=$MH_STOREPASS"
   echo "MAILHARNESS_USERS=\"$MH_USERS\""
+  echo "MAILHARNESS_TINY_USER=\"$MH_TINY_USER\""
   echo "MAILHARNESS_DOVECOT_CONF=$MH_DOVECOT_CONF"
   echo "MAILHARNESS_POSTFIX_CONF=$MH_POSTFIX_CONF"
 } > "$MH_DIR/harness.env"

@@ -187,7 +187,50 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
    * @return the Unicode domain
    */
   public String unicodeDomain() {
-    return isLiteral(domain) ? domain : IDN.toUnicode(domain, IDN.ALLOW_UNASSIGNED);
+    if (isLiteral(domain)) {
+      return domain;
+    }
+    StringBuilder out = new StringBuilder(domain.length());
+    for (String label : domain.split("[.\u3002\uFF0E\uFF61]", -1)) {
+      if (out.length() > 0) {
+        out.append('.');
+      }
+      String u = IDN.toUnicode(label, IDN.ALLOW_UNASSIGNED);
+      if (u.equalsIgnoreCase(label) && label.regionMatches(true, 0, "xn--", 0, 4)) {
+        u = idna2008Label(label).orElse(label); // IDNA 2003 cannot decode a label holding ß or ς
+      }
+      out.append(u);
+    }
+    return out.toString();
+  }
+
+  /** IDNA 2008 keeps these, where IDNA 2003 (java.net.IDN) maps ß to ss and ς to σ. */
+  private static boolean hasDeviation(String label) {
+    return label.indexOf('\u00DF') >= 0 || label.indexOf('\u03C2') >= 0;
+  }
+
+  /**
+   * The ASCII form of a Unicode label holding ß or ς, as IDNA 2008 writes it: lower case, NFC,
+   * punycode. The rest of the label must pass IDNA's checks, as tested with the two characters
+   * replaced by what IDNA 2003 maps them to.
+   */
+  private static String idna2008Ascii(String label) {
+    String lower = java.text.Normalizer.normalize(label.toLowerCase(Locale.ROOT), java.text.Normalizer.Form.NFC);
+    IDN.toASCII(lower.replace("\u00DF", "ss").replace('\u03C2', '\u03C3'), IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES);
+    return "xn--" + dev.satchel.mail.internal.Punycode.encode(lower);
+  }
+
+  /** The Unicode form of an {@code xn--} label that only IDNA 2008 produces, when it is one. */
+  private static Optional<String> idna2008Label(String label) {
+    Optional<String> decoded = dev.satchel.mail.internal.Punycode.decode(label.substring(4));
+    if (decoded.isEmpty() || !hasDeviation(decoded.get())) {
+      return Optional.empty();
+    }
+    try {
+      return idna2008Ascii(decoded.get()).equalsIgnoreCase(label) ? decoded : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -378,7 +421,9 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
       }
       String asciiLabel;
       try {
-        asciiLabel = isAscii(label) ? label : IDN.toASCII(label, IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES);
+        asciiLabel = isAscii(label) ? label
+            : hasDeviation(label.toLowerCase(Locale.ROOT)) ? idna2008Ascii(label)
+            : IDN.toASCII(label, IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("domain label \"" + escape(label)
             + "\" is not a valid internationalised label (IDNA), in \"" + escape(domain) + "\": " + e.getMessage(), e);
@@ -417,6 +462,9 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
         } catch (IllegalArgumentException e) {
           valid = false;
         }
+      }
+      if (!valid) {
+        valid = idna2008Label(label).isPresent();
       }
       if (!valid) {
         throw new IllegalArgumentException("domain label \"" + label + "\" is not valid punycode, in \""

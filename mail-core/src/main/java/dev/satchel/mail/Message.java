@@ -13,7 +13,9 @@ import java.util.Optional;
  *
  * @param summary uid, flags, size and envelope
  * @param headers every top-level header field, in order
- * @param text the first text/plain body that is not an attachment, with line breaks as {@code \n}
+ * @param text the first text/plain body that is not an attachment, with line breaks as {@code \n};
+ *     {@code format=flowed} text (RFC 3676) comes unwrapped into its paragraphs, quoted lines as
+ *     {@code "> "} per level
  * @param html the first text/html body that is not an attachment, with line breaks as {@code \n}
  * @param parts attachments and inline parts, in document order
  * @param problems human-readable descriptions of malformed parts, empty for a well-formed message

@@ -1,6 +1,7 @@
 package dev.satchel.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.util.Optional;
@@ -111,6 +112,19 @@ class EmailAddressTest {
       EmailAddress a = EmailAddress.parse("alice@xn--bcher-kva.example");
       assertThat(a.unicodeDomain()).isEqualTo("bücher.example");
       assertThat(a.needsSmtpUtf8()).isFalse();
+    }
+
+    @Test
+    void keepsSharpSAndFinalSigmaAsIdna2008Does() {
+      // IDNA 2003 (java.net.IDN) would turn faß.de into fass.de, another registrant's domain
+      assertThat(EmailAddress.parse("info@faß.de").asciiDomain()).isEqualTo("xn--fa-hia.de");
+      assertThat(EmailAddress.parse("info@FAẞ.de").asciiDomain()).isEqualTo("xn--fa-hia.de");
+      assertThat(EmailAddress.parse("info@βόλος.com").asciiDomain()).isEqualTo("xn--nxasmm1c.com");
+      assertThat(EmailAddress.parse("info@fass.de").asciiDomain()).isEqualTo("fass.de");
+      EmailAddress fromAscii = EmailAddress.parse("info@xn--fa-hia.de");
+      assertThat(fromAscii.unicodeDomain()).isEqualTo("faß.de");
+      assertThat(fromAscii.asciiDomain()).isEqualTo("xn--fa-hia.de");
+      assertThatThrownBy(() -> EmailAddress.parse("info@faß<.de")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

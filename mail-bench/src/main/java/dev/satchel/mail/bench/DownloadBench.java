@@ -1,7 +1,9 @@
 package dev.satchel.mail.bench;
 
 import dev.satchel.mail.Folder;
+import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Mailbox;
+import dev.satchel.mail.MailboxOptions;
 import dev.satchel.mail.Message;
 import dev.satchel.mail.MessagePart;
 import dev.satchel.mail.Protocol;
@@ -131,7 +133,12 @@ final class DownloadBench {
 
   /** Satchel: {@code fetch} (structure and text only) and {@code MessagePart.open()} on the attachment. */
   void satchel(Sink sink) throws IOException {
-    try (Mailbox mailbox = Mailbox.connect(target.satchel(Protocol.IMAP))) {
+    satchel(sink, target.satchel(Protocol.IMAP), MailboxOptions.defaults());
+  }
+
+  /** Satchel as above, with these settings (a proxy's, say) and options. */
+  void satchel(Sink sink, MailSettings settings, MailboxOptions options) throws IOException {
+    try (Mailbox mailbox = Mailbox.connect(settings, options)) {
       Folder folder = mailbox.folder(folderName).orElseThrow();
       long validity = ((Uid.Imap) mailbox.list(folder).get(0).uid()).uidValidity();
       Message m = mailbox.fetch(folder, new Uid.Imap(validity, uid));

@@ -1,7 +1,9 @@
 package dev.satchel.mail.bench;
 
 import dev.satchel.mail.Folder;
+import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Mailbox;
+import dev.satchel.mail.MailboxOptions;
 import dev.satchel.mail.MessageSummary;
 import dev.satchel.mail.Protocol;
 import jakarta.mail.Address;
@@ -47,9 +49,14 @@ final class ListingBench {
     }
   }
 
-  /** Satchel: {@code Mailbox.list(folder)}. */
+  /** Satchel: {@code Mailbox.list(folder)} with the default options. */
   long satchel() {
-    try (Mailbox mailbox = Mailbox.connect(target.satchel(Protocol.IMAP))) {
+    return satchel(target.satchel(Protocol.IMAP), MailboxOptions.defaults());
+  }
+
+  /** Satchel: {@code Mailbox.list(folder)} with these settings (a proxy's, say) and options. */
+  long satchel(MailSettings settings, MailboxOptions options) {
+    try (Mailbox mailbox = Mailbox.connect(settings, options)) {
       Folder folder = mailbox.folder(FOLDER).orElseThrow();
       List<MessageSummary> all = mailbox.list(folder);
       long check = 0;

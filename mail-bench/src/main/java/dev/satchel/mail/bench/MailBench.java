@@ -134,6 +134,36 @@ public final class MailBench {
     if (o.scenarios.contains("send")) {
       send(t);
     }
+    if (o.scenarios.contains("compress")) {
+      compression(t);
+    }
+  }
+
+  private void compression(BenchTarget t) throws Exception {
+    try (RawImap imap = t.rawImap()) {
+      if (!imap.capabilities().toUpperCase(Locale.ROOT).contains("COMPRESS=DEFLATE")) {
+        System.out.println("  -- compression: " + t.name() + " does not offer COMPRESS=DEFLATE; skipped");
+        return;
+      }
+    }
+    CompressionBench c = new CompressionBench(t, o.linkBytesPerSecond);
+    System.out.println("  -- listing " + o.messages + " summaries with and without COMPRESS=DEFLATE (loopback and "
+        + c.linkName() + ")");
+    ListingBench list = new ListingBench(t, o.messages);
+    list.seed();
+    for (Runner.Result r : c.measure(o.warmups, o.runs, list::satchel)) {
+      put(t, "compress-list", r);
+    }
+    System.out.println("  -- downloading a " + o.compressMb + " MB attachment with and without COMPRESS=DEFLATE");
+    DownloadBench download = new DownloadBench(t, o.compressMb * 1024 * 1024);
+    download.seed();
+    for (Runner.Result r : c.measure(o.warmups, o.runs, (settings, options) -> {
+      DownloadBench.Sink sink = download.new Sink(false);
+      download.satchel(sink, settings, options);
+      return sink.finish();
+    })) {
+      put(t, "compress-download", r);
+    }
   }
 
   private void listing(BenchTarget t) throws IOException {
@@ -249,11 +279,14 @@ public final class MailBench {
     static final String HELP = String.join("\n",
         "mail-bench [options]",
         "  --targets greenmail,dovecot     servers to measure (default: both; Dovecot only when it listens)",
-        "  --scenarios list,download,pop3,send",
-        "  --variants TEXT,...             only variants whose name contains one of these (case-insensitive; default all)",
+        "  --scenarios list,download,pop3,send,compress",
+        "  --variants TEXT,...             list, download, pop3, send: only variants whose name contains one of these\n"
+            + "                                  (case-insensitive; default all)",
         "  --messages N                    folder size for listing and POP3 (default 10000)",
         "  --attachment-mb N               attachment size (default 50)",
         "  --sends N                       messages per sending run (default 1000)",
+        "  --compress-mb N                 attachment size in the compression scenario (default 10)",
+        "  --link-bytes-per-second N       link speed in the compression scenario (default 2000000)",
         "  --new N                         new messages in the second POP3 poll (default 100)",
         "  --warmups N --runs N            per variant (default 1 and 3)",
         "  --slow-runs N                   measured runs of the naive variants, no warm-up (default 2)",
@@ -266,11 +299,13 @@ public final class MailBench {
 
     boolean help;
     Set<String> targets = Set.of("greenmail", "dovecot");
-    Set<String> scenarios = Set.of("list", "download", "pop3", "send");
+    Set<String> scenarios = Set.of("list", "download", "pop3", "send", "compress");
     List<String> variants = List.of();
     int messages = 10_000;
     int attachmentMb = 50;
     int sends = 1000;
+    int compressMb = 10;
+    long linkBytesPerSecond = 2_000_000;
     int fresh = 100;
     int warmups = 1;
     int runs = 3;
@@ -305,6 +340,8 @@ public final class MailBench {
           case "--messages" -> o.messages = positive(a, v);
           case "--attachment-mb" -> o.attachmentMb = positive(a, v);
           case "--sends" -> o.sends = positive(a, v);
+          case "--compress-mb" -> o.compressMb = positive(a, v);
+          case "--link-bytes-per-second" -> o.linkBytesPerSecond = positive(a, v);
           case "--new" -> o.fresh = positive(a, v);
           case "--warmups" -> o.warmups = Integer.parseInt(v);
           case "--runs" -> o.runs = positive(a, v);

@@ -98,6 +98,8 @@ final class Report {
       case "send" -> "sending " + o.sends + " messages";
       case "pop3-none" -> "POP3 poll of " + o.messages + " messages, none new";
       case "pop3-new" -> "POP3 poll of " + o.messages + " messages, " + o.fresh + " new";
+      case "compress-list" -> "Satchel listing " + o.messages + " summaries with and without COMPRESS=DEFLATE";
+      case "compress-download" -> "Satchel downloading a " + o.compressMb + " MB attachment with and without COMPRESS=DEFLATE";
       default -> k[1];
     };
     return k[0] + ": " + what;
@@ -137,6 +139,18 @@ final class Report {
           rows.add(r.ok()
               ? String.format(Locale.ROOT, "%s | %.3f | %.0f | %.2fx | %s", r.variant(), r.median(), o.sends / r.median(),
                   best / r.median(), runs(r))
+              : r.variant() + " | failed: " + r.error() + " | | |");
+        }
+      }
+      case "compress-list", "compress-download" -> {
+        rows.add("variant | median s | time vs plain on the same link | KB to the client per run | runs s");
+        for (Runner.Result r : m.values()) {
+          String plain = r.variant().replace("COMPRESS=DEFLATE", "plain");
+          long bytes = CompressionBench.bytes(r);
+          rows.add(r.ok()
+              ? String.format(Locale.ROOT, "%s | %.3f | %.2fx | %s | %s", r.variant(), r.median(),
+                  r.median() / median(m, plain), bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", bytes / 1024.0),
+                  runs(r))
               : r.variant() + " | failed: " + r.error() + " | | |");
         }
       }
@@ -190,6 +204,9 @@ final class Report {
             double x = best / median(m, s);
             out.add(new Verdict(t, "sending", ">= best peer (" + bestName + ")", fmt("%s: %.2fx", s, x), x >= 1.0));
           }
+        }
+        case "compress-list", "compress-download" -> {
+          // no target: these measurements decide MailboxOptions.DEFAULT_COMPRESSION (see BENCHMARKS.md)
         }
         default -> {
           double s = median(m, "Satchel InboxProcessor.runOnce");

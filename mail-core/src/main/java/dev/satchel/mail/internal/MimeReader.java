@@ -302,7 +302,8 @@ public final class MimeReader {
       problems.add(where + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
 
-    void walk(Part p, String path, int depth, String parentSubtype) {
+    void walk(Part original, String path, int depth, String parentSubtype) {
+      Part p = original;
       if (depth > MAX_DEPTH) {
         problems.add("part " + path + ": nested deeper than " + MAX_DEPTH + " levels; ignored");
         return;
@@ -329,7 +330,7 @@ public final class MimeReader {
         multipart(p, path, depth, mediaType.substring("multipart/".length()), boundary, where);
         return;
       }
-      checkHeaderLines(p, report);
+      p = checkHeaderLines(p, report);
       String dispositionHeader = header(p, "Content-Disposition", where);
       MimeParams disposition = dispositionHeader == null ? null : MimeParams.parse(dispositionHeader, "Content-Disposition", report);
       String dispositionType = disposition == null ? "" : disposition.value();
@@ -402,21 +403,47 @@ public final class MimeReader {
       }
     }
 
-    /** Reports header lines that are no header field (often a body that lacks the blank line before it). */
-    private void checkHeaderLines(Part p, Consumer<String> report) {
-      if (lazy || !(p instanceof MimeBodyPart part)) {
-        return;
+    /**
+     * Reports header lines that are no header field, which is most often a body that lacks the blank
+     * line before it, and returns the part read that way: the header fields before the first such
+     * line, and from that line on the body (then whatever followed the blank line the parser found).
+     * Such a repaired part is held in memory, also when the message is read from a shared source.
+     */
+    private Part checkHeaderLines(Part p, Consumer<String> report) {
+      if (!(p instanceof MimeBodyPart part)) {
+        return p;
       }
       try {
-        for (String line : Collections.list(part.getAllHeaderLines())) {
+        List<String> lines = Collections.list(part.getAllHeaderLines());
+        for (int k = 0; k < lines.size(); k++) {
+          String line = lines.get(k);
           if (!line.isEmpty() && line.charAt(0) != ' ' && line.charAt(0) != '\t' && line.indexOf(':') < 0) {
-            report.accept("header line without a colon (missing blank line before the body?): \"" + AddressLists.shorten(line) + "\"");
-            return;
+            report.accept("header line without a colon (missing blank line before the body?): \""
+                + AddressLists.shorten(line) + "\"; read from there on as the body");
+            return repaired(part, lines, k);
           }
         }
       } catch (MessagingException e) {
         fail("header lines", e);
       }
+      return p;
+    }
+
+    private Part repaired(MimeBodyPart part, List<String> lines, int firstBodyLine) throws MessagingException {
+      java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+      for (int i = 0; i < firstBodyLine; i++) {
+        raw.writeBytes((lines.get(i) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      }
+      raw.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      for (int i = firstBodyLine; i < lines.size(); i++) {
+        raw.writeBytes((lines.get(i) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      }
+      try (InputStream rest = part.getRawInputStream()) {
+        rest.transferTo(raw);
+      } catch (IOException e) {
+        fail("body after the header lines", e);
+      }
+      return new MimeBodyPart(new SharedByteArrayInputStream(raw.toByteArray()));
     }
 
     private @Nullable String header(Part p, String name, String where) {
@@ -435,8 +462,11 @@ public final class MimeReader {
     private String textContent(Part p, @Nullable MimeParams type, String where, Consumer<String> report) {
       byte[] bytes = decodedBytes(p, where);
       String charset = type == null ? null : type.parameter("charset");
-      String s = Charsets.decode(bytes, charset, "text", report);
-      return s.replace("\r\n", "\n").replace('\r', '\n');
+      String s = Charsets.decode(bytes, charset, "text", report).replace("\r\n", "\n").replace('\r', '\n');
+      if (type != null && type.value().equalsIgnoreCase("text/plain") && FlowedText.isFlowed(type.parameter("format"))) {
+        return FlowedText.unwrap(s, FlowedText.deletesSpace(type.parameter("delsp")));
+      }
+      return s;
     }
 
     /** The decoded content; on a broken transfer encoding, a best-effort decoding and a problem. */

@@ -132,10 +132,26 @@ class MimeReaderCorpusTest {
   }
 
   @Test
-  void bodyWithoutBlankLineAfterHeadersIsReported() {
+  void bodyWithoutBlankLineAfterHeadersIsReportedAndRecovered() throws Exception {
     Message second = MimeReader.read(new ByteArrayInputStream(messages("issue1189.mbox.txt").get(1)), new Uid.Pop3("c"));
     assertThat(second.subject()).isEqualTo("Message 2");
     assertThat(second.problems()).anySatisfy(p -> assertThat(p).contains("header line without a colon"));
+    // the attachment's base64 starts right after its last header line: it is still decoded
+    assertThat(second.attachments()).singleElement().satisfies(a -> {
+      assertThat(a.filename()).contains("Attachment.zip");
+      byte[] bytes = a.bytes();
+      assertThat(bytes).hasSizeGreaterThan(100);
+      assertThat(java.util.Arrays.copyOf(bytes, 6)).as("7-Zip signature")
+          .isEqualTo(new byte[] {'7', 'z', (byte) 0xBC, (byte) 0xAF, 0x27, 0x1C});
+    });
+    assertThat(second.text()).hasValueSatisfying(t -> assertThat(t).contains("Body of message 2."));
+  }
+
+  @Test
+  void theSameRecoveryWorksWhenReadingFromASharedSource() {
+    byte[] raw = messages("issue1189.mbox.txt").get(1);
+    Message shared = MimeReader.readShared(new jakarta.mail.util.SharedByteArrayInputStream(raw), new Uid.Pop3("s"), raw.length);
+    assertThat(shared.attachments()).singleElement().satisfies(a -> assertThat(a.bytes()).hasSizeGreaterThan(100));
   }
 
   @Test

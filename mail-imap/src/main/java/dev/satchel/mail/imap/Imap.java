@@ -5,11 +5,10 @@ import dev.satchel.mail.Envelope;
 import dev.satchel.mail.Flag;
 import dev.satchel.mail.MessageSummary;
 import dev.satchel.mail.Uid;
+import dev.satchel.mail.internal.HeaderWords;
 import dev.satchel.mail.internal.MimeDates;
 import jakarta.mail.Flags;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeUtility;
-import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -222,12 +221,7 @@ final class Imap {
     if (text == null) {
       return "";
     }
-    text = rawUtf8(text);
-    try {
-      return MimeUtility.decodeText(text);
-    } catch (UnsupportedEncodingException | RuntimeException e) {
-      return text;
-    }
+    return HeaderWords.decode(rawUtf8(text));
   }
 
   /**

@@ -94,6 +94,35 @@ final class ImapMailbox implements Mailbox {
   }
 
   /**
+   * Whether to ask for COMPRESS=DEFLATE: {@code AUTO} skips a server on loopback ("localhost" or a
+   * loopback address literal; a host name is never resolved for this), where compression can only
+   * cost time.
+   */
+  static boolean compress(MailboxOptions.Compression compression, String host) {
+    return switch (compression) {
+      case ON -> true;
+      case OFF -> false;
+      case AUTO -> !isLoopback(host);
+    };
+  }
+
+  private static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (h.equalsIgnoreCase("localhost") || h.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
+      return true;
+    }
+    boolean literal = h.indexOf(':') >= 0 || h.matches("[0-9.]+");
+    if (!literal) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(h).isLoopbackAddress(); // a literal: parsed, not looked up
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
    * Connects, logs in, sends ID when offered and derives the capabilities.
    *
    * @param forWatch true for a watch's own connection: sockets are recorded so that they can be cut,
@@ -115,6 +144,9 @@ final class ImapMailbox implements Mailbox {
     extra.setProperty(p + "connectionpoolsize", "2");
     extra.setProperty(p + "partialfetch", "true");
     extra.setProperty(p + "fetchsize", Integer.toString(options.partialFetchSize()));
+    // COMPRESS=DEFLATE (RFC 4978): Angus sends COMPRESS after login when this is on and the server
+    // offers it, and leaves the connection uncompressed otherwise.
+    extra.setProperty(p + "compress.enable", Boolean.toString(compress(options.compression(), server.host())));
     if (credentials instanceof Credentials.OAuth2) {
       extra.setProperty(p + "auth.mechanisms", "XOAUTH2");
     }

@@ -5,6 +5,8 @@ import dev.satchel.mail.Header;
 import dev.satchel.mail.Message;
 import dev.satchel.mail.MessagePart;
 import dev.satchel.mail.MessageSummary;
+import dev.satchel.mail.internal.Base64DecodingInputStream;
+import dev.satchel.mail.internal.FlowedText;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeUtility;
@@ -182,7 +184,12 @@ final class ImapMessageReader {
     Charset cs = charset(bs.cParams);
     try (InputStream in = decode(raw, bs.encoding)) {
       // Message.text()/html() promise line breaks as \n, as MimeReader gives them over POP3
-      return new String(in.readAllBytes(), cs).replace("\r\n", "\n").replace('\r', '\n');
+      String text = new String(in.readAllBytes(), cs).replace("\r\n", "\n").replace('\r', '\n');
+      boolean plain = "text".equalsIgnoreCase(bs.type) && "plain".equalsIgnoreCase(bs.subtype);
+      if (plain && bs.cParams != null && FlowedText.isFlowed(bs.cParams.get("format"))) {
+        return FlowedText.unwrap(text, FlowedText.deletesSpace(bs.cParams.get("delsp")));
+      }
+      return text;
     } catch (IOException e) {
       problems.add("body part could not be decoded: " + e.getMessage());
       return "";
@@ -192,6 +199,9 @@ final class ImapMessageReader {
   private InputStream decode(InputStream raw, @Nullable String encoding) {
     if (encoding == null || encoding.isBlank()) {
       return raw;
+    }
+    if (encoding.strip().equalsIgnoreCase("base64")) {
+      return new Base64DecodingInputStream(raw);
     }
     try {
       return MimeUtility.decode(raw, encoding.toLowerCase(Locale.ROOT));
@@ -248,6 +258,9 @@ final class ImapMessageReader {
       InputStream raw = new PartialFetchInputStream(box, f, v, u, section, chunk);
       if (identity) {
         return raw;
+      }
+      if (encoding.strip().equals("base64")) {
+        return new Base64DecodingInputStream(raw); // block decoding: several times Angus's speed
       }
       try {
         return MimeUtility.decode(raw, encoding);

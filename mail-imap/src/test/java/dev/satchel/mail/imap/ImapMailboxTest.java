@@ -135,6 +135,23 @@ class ImapMailboxTest {
   }
 
   @Test
+  void flowedTextComesUnwrapped() {
+    GreenMailImap.User u = server.newUser();
+    String raw = "From: Bob <bob@example.test>\r\nTo: alice@example.test\r\nSubject: flowed\r\n"
+        + "Content-Type: text/plain; charset=UTF-8; format=flowed; delsp=yes\r\n\r\n"
+        + "A paragraph wrapped by the \r\nsender's client, with a Gro\u00df \r\nartig split word.\r\n"
+        + "> quoted and \r\n> wrapped\r\n";
+    long uid = server.folder(u, "INBOX").appendMessage(GreenMailImap.parse(raw.getBytes(StandardCharsets.UTF_8)),
+        new jakarta.mail.Flags(), new java.util.Date());
+    try (Mailbox m = Mailbox.connect(server.settings(u))) {
+      long validity = ((Uid.Imap) m.list(m.inbox()).get(0).uid()).uidValidity();
+      // DelSp=yes: the space before each soft break was added by the writer and goes
+      assertThat(m.fetch(m.inbox(), new Uid.Imap(validity, uid)).text()).hasValueSatisfying(t -> assertThat(t.strip())
+          .isEqualTo("A paragraph wrapped by thesender's client, with a Gro\u00dfartig split word.\n> quoted andwrapped"));
+    }
+  }
+
+  @Test
   void aServerThatIgnoresPartialRangesStillYieldsTheWholeAttachmentOnce() throws Exception {
     GreenMailImap.User u = server.newUser();
     byte[] data = new byte[200_000];

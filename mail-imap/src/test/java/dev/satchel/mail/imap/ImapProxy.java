@@ -34,10 +34,15 @@ final class ImapProxy implements AutoCloseable {
   private volatile boolean stalled;
   private volatile boolean closed;
 
-  /** Hides {@code hidden} capabilities; "KEYWORDS" hides \* in PERMANENTFLAGS. */
+  /**
+   * Hides {@code hidden} capabilities; "KEYWORDS" hides \* in PERMANENTFLAGS. COMPRESS=DEFLATE is
+   * always hidden: this proxy reads the traffic line by line, which compression would make opaque.
+   */
   ImapProxy(int targetPort, Set<String> hidden) throws IOException {
     this.target = targetPort;
-    this.hidden = hidden;
+    Set<String> h = new java.util.HashSet<>(hidden);
+    h.add("COMPRESS=DEFLATE");
+    this.hidden = Set.copyOf(h);
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::accept, "imap-proxy-accept");
     t.setDaemon(true);

@@ -53,8 +53,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Plaintext only, for understanding the protocol.</b> Capability masking and command counting
  * need the proxy to know the protocol ({@link #start(Protocol, int)}) and to see plaintext: in front of
- * an implicit-TLS port, or after STARTTLS/STLS succeeded, bytes are forwarded (and faults applied) but
- * not understood. Byte counts, cuts and stalls work on any TCP stream.
+ * an implicit-TLS port, or after STARTTLS/STLS or IMAP COMPRESS succeeded, bytes are forwarded (and
+ * faults applied) but not understood. Satchel's IMAP client compresses when the server offers
+ * COMPRESS=DEFLATE (Dovecot does with its imap_zlib plugin) and {@code MailboxOptions.compression()}
+ * asks for it ({@code AUTO}, the default, skips loopback, so the proxy's own address); to keep counting
+ * commands under {@code Compression.ON}, hide it: {@code ConnectionScript.hiding("COMPRESS=DEFLATE")}.
+ * Byte counts, cuts and stalls work on any TCP stream.
  *
  * <p>Finite everywhere: connecting upstream times out after {@link Builder#connectTimeout} (default 5
  * s), and a connection idle in both directions for {@link Builder#idleTimeout} (default 60 s) is
