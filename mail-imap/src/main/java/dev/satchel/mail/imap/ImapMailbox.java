@@ -81,6 +81,11 @@ final class ImapMailbox implements Mailbox {
   private boolean closed;
   /** The selected folder's message count when this class keeps it (with QRESYNC), else -1. */
   private volatile int trackedCount = -1;
+  /**
+   * Every message with a lower UID that existed when the folder was selected (or at the last NOOP
+   * sent for a UID command) is in the selected connection's view; -1 when unknown.
+   */
+  private long viewUidNext = -1;
   private org.eclipse.angus.mail.iap.@Nullable ResponseHandler counter;
   private @Nullable IMAPProtocol counted;
 
@@ -274,6 +279,7 @@ final class ImapMailbox implements Mailbox {
       IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
       f.open(jakarta.mail.Folder.READ_WRITE);
       selected = f;
+      viewUidNext = f.getUIDNext();
       countMessagesWithQresync(f);
       return f;
     } catch (MessagingException e) {
@@ -374,6 +380,40 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
+  /**
+   * Makes sure the selected connection's view of {@code folder} holds {@code uids}, sending a NOOP
+   * when one may be newer than the view. A server evaluates a UID set against what it has told the
+   * session (Dovecot silently skips a UID it has not announced with EXISTS yet), so without this a
+   * UID STORE, COPY, MOVE, EXPUNGE or FETCH of a message appended through another connection after
+   * the folder was selected would do nothing. Every UID the server gave out was assigned before this
+   * call, so after the NOOP the view holds each of them that still exists.
+   */
+  void ensureInView(Folder folder, long[] uids) {
+    select(folder);
+    long highest = Arrays.stream(uids).max().orElse(0);
+    if (viewUidNext > 0 && highest < viewUidNext) {
+      return;
+    }
+    inFolder(folder, "NOOP in " + folder.fullName(), p -> Imap.run(p, "NOOP", null));
+  }
+
+  /**
+   * Notes that the selected connection reported a message with {@code uid} (in a FETCH or SEARCH
+   * answer): its view then holds every older message that still exists too. Only UIDs the server
+   * reported count, never UIDs a caller passed in, which may name nothing.
+   */
+  void sawInView(long uid) {
+    if (uid >= viewUidNext) {
+      viewUidNext = uid + 1;
+    }
+  }
+
+  private void sawInView(long[] uids) {
+    for (long u : uids) {
+      sawInView(u);
+    }
+  }
+
   /** Closes the selected folder without expunging (Angus uses UNSELECT, or EXAMINE + CLOSE). */
   private void unselect() {
     IMAPFolder current = selected;
@@ -386,6 +426,7 @@ final class ImapMailbox implements Mailbox {
     counted = null;
     counter = null;
     trackedCount = -1;
+    viewUidNext = -1;
     if (current != null && current.isOpen()) {
       try {
         current.close(false);
@@ -432,7 +473,10 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
-  /** The UID numbers of {@code uids}, sorted and distinct, checked against the folder's UIDVALIDITY. */
+  /**
+   * The UID numbers of {@code uids}, sorted and distinct, checked against the folder's UIDVALIDITY,
+   * with the selected view brought up to date when one of them may be newer than it.
+   */
   private long[] uidNumbers(Folder folder, List<Uid> uids, String operation) {
     long validity = uidValidity(folder);
     long[] out = new long[uids.size()];
@@ -440,7 +484,9 @@ final class ImapMailbox implements Mailbox {
       out[i] = uidNumber(uids.get(i), validity, folder, operation);
     }
     Arrays.sort(out);
-    return Arrays.stream(out).distinct().toArray();
+    long[] distinct = Arrays.stream(out).distinct().toArray();
+    ensureInView(folder, distinct);
+    return distinct;
   }
 
   static long uidNumber(Uid uid, long validity, Folder folder, String operation) {
@@ -623,6 +669,7 @@ final class ImapMailbox implements Mailbox {
         if (x instanceof FetchResponse fr) {
           MessageSummary m = Imap.summary(fr, validity, cache);
           if (m != null) {
+            sawInView(((Uid.Imap) m.uid()).uid());
             byUid.put(((Uid.Imap) m.uid()).uid(), m);
           }
         }
@@ -634,7 +681,9 @@ final class ImapMailbox implements Mailbox {
   /** UIDs matching a raw search key, sorted. */
   long[] uidSearch(Folder folder, String criteria) {
     Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, "UID SEARCH " + criteria, null));
-    return Imap.searchResult(r);
+    long[] found = Imap.searchResult(r);
+    sawInView(found);
+    return found;
   }
 
   /** Summaries for sorted UIDs, one UID FETCH per batch, oldest first. */
@@ -651,6 +700,7 @@ final class ImapMailbox implements Mailbox {
         if (x instanceof FetchResponse fr) {
           MessageSummary m = Imap.summary(fr, validity, cache);
           if (m != null && Arrays.binarySearch(chunk, ((Uid.Imap) m.uid()).uid()) >= 0) {
+            sawInView(((Uid.Imap) m.uid()).uid());
             part.add(m);
           }
         }
@@ -668,6 +718,7 @@ final class ImapMailbox implements Mailbox {
     ImapSearch.Compiled c = ImapSearch.compile(query);
     Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, c.command(), c.args()));
     long[] uids = Imap.searchResult(r);
+    sawInView(uids);
     List<Uid> out = new ArrayList<>(uids.length);
     for (long u : uids) {
       out.add(new Uid.Imap(validity, u));
@@ -681,6 +732,7 @@ final class ImapMailbox implements Mailbox {
   public Message fetch(Folder folder, Uid uid) {
     long validity = uidValidity(folder);
     long u = uidNumber(uid, validity, folder, "fetch");
+    ensureInView(folder, new long[] {u});
     return new ImapMessageReader(this, folder, validity, u).read();
   }
 
@@ -688,6 +740,7 @@ final class ImapMailbox implements Mailbox {
   public InputStream openRaw(Folder folder, Uid uid) {
     long validity = uidValidity(folder);
     long u = uidNumber(uid, validity, folder, "openRaw");
+    ensureInView(folder, new long[] {u});
     Response[] r = inFolder(folder, "openRaw", p -> Imap.run(p, "UID FETCH " + u + " (UID RFC822.SIZE)", null));
     for (Response x : r) {
       if (x instanceof FetchResponse fr && Imap.uidOf(fr) == u) {
@@ -946,7 +999,10 @@ final class ImapMailbox implements Mailbox {
     if (messageCount(folder) == 0) {
       return Map.of();
     }
-    return flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
+    Map<Long, Set<String>> flags =
+        flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
+    flags.keySet().forEach(this::sawInView);
+    return flags;
   }
 
   static Map<Long, Set<String>> flagsFrom(Response[] r) {

@@ -99,6 +99,7 @@ final class ImapSync {
       Response[] r = mailbox.inFolder(folder, "changes in " + folder.fullName(),
           p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE " + since + " VANISHED)", null));
       changedFlags = ImapMailbox.flagsFrom(r);
+      changedFlags.keySet().forEach(mailbox::sawInView);
       Set<Long> vanished = Imap.vanishedEarlier(r);
       present = new java.util.HashSet<>(oldFlags.keySet());
       present.removeAll(vanished);
@@ -108,6 +109,7 @@ final class ImapSync {
       Response[] r = mailbox.inFolder(folder, "changes in " + folder.fullName(),
           p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE " + since + ")", null));
       changedFlags = ImapMailbox.flagsFrom(r);
+      changedFlags.keySet().forEach(mailbox::sawInView);
       long[] knownUids = sorted(oldFlags.keySet());
       long[] still = knownUids.length == 0 ? new long[0] : mailbox.uidSearch(folder, "UID " + Imap.uidSet(knownUids));
       present = new java.util.HashSet<>();

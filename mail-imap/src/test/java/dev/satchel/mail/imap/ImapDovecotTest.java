@@ -369,4 +369,85 @@ class ImapDovecotTest {
       assertThat(rec.drops).isEmpty();
     }
   }
+
+  static final MailboxOptions FAST_RECONNECT =
+      MailboxOptions.builder().reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(400)).build();
+
+  /** The commands of the proxied connection that idled, the watch's own (fails when none or several did). */
+  static List<String> idlingConnection(ImapProxy proxy) {
+    List<List<String>> idling = proxy.commandsByConnection().stream()
+        .filter(c -> c.stream().anyMatch(l -> l.equals("IDLE"))).toList();
+    assertThat(idling).as("connections that sent IDLE: %s", proxy.commandsByConnection()).hasSize(1);
+    return idling.get(0);
+  }
+
+  @Test
+  void watchOverQresyncReportsRemovalsFlagChangesAndDeliveries() throws Exception {
+    Uid m1 = append("m1");
+    Uid m2 = append("m2");
+    Uid m3 = append("m3");
+    Uid m4 = append("m4");
+    ImapWatchTest.Recorder rec = new ImapWatchTest.Recorder();
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of());
+        Mailbox m = Mailbox.connect(viaProxy(proxy), FAST_RECONNECT);
+        Watch w = m.watch(folder, rec)) {
+      ImapWatchTest.await(() -> proxy.count("IDLE") >= 1, "the watch idles");
+      mailbox.addFlags(folder, List.of(m2), Set.of(Flag.FLAGGED));
+      ImapWatchTest.await(() -> rec.changed.stream().anyMatch(c -> c.uid().equals(m2) && c.flags().contains(Flag.FLAGGED)),
+          "the flag change is pushed");
+      mailbox.delete(folder, List.of(m4)); // the newest message
+      ImapWatchTest.await(() -> rec.removed.contains(m4), "the removal of the newest message is pushed");
+      Uid d = append("delivered");
+      ImapWatchTest.await(() -> rec.hasSubject("delivered"), "the delivery is pushed");
+      mailbox.delete(folder, List.of(m1, m3)); // several in one UID EXPUNGE
+      ImapWatchTest.await(() -> rec.removed.containsAll(List.of(m1, m3)), "both removals are pushed");
+      mailbox.delete(folder, List.of(m2, d)); // the folder is empty afterwards
+      ImapWatchTest.await(() -> rec.removed.containsAll(List.of(m2, d)), "the last removals are pushed");
+      assertThat(mailbox.list(folder)).isEmpty();
+      append("into the empty folder");
+      ImapWatchTest.await(() -> rec.hasSubject("into the empty folder"), "a delivery into the emptied folder is pushed");
+
+      assertThat(rec.removed).containsExactlyInAnyOrder(m4, m1, m3, m2, d);
+      assertThat(rec.added).extracting(s -> s.envelope().subject()).containsExactly("delivered", "into the empty folder");
+      // delete() marks \Deleted before UID EXPUNGE: a watch may see that flag change before the removal
+      assertThat(rec.changed).filteredOn(c -> !c.flags().contains(Flag.DELETED)).extracting(MessageSummary::uid)
+          .containsExactly(m2);
+      assertThat(rec.changed).filteredOn(c -> c.flags().contains(Flag.DELETED)).extracting(MessageSummary::uid)
+          .isSubsetOf(rec.removed);
+      assertThat(rec.drops).isEmpty();
+      List<String> watchCommands = idlingConnection(proxy);
+      assertThat(watchCommands).anyMatch(l -> l.startsWith("UID FETCH") && l.contains("CHANGEDSINCE") && l.contains("VANISHED"));
+      assertThat(proxy.count("UID SEARCH")).as("commands %s", proxy.commandsByConnection()).isZero();
+    }
+  }
+
+  /**
+   * Dovecot evaluates a UID set against what the session has been told: a UID appended (through the
+   * store's own connection) after the folder was selected is silently skipped by UID STORE, COPY,
+   * MOVE, EXPUNGE and FETCH until the selected connection hears of it.
+   */
+  @Test
+  void commandsReachMessagesAppendedAfterTheFolderWasSelected() {
+    append("first");
+    assertThat(mailbox.list(folder)).hasSize(1); // the folder is now selected
+    Uid flagged = append("to flag");
+    mailbox.addFlags(folder, List.of(flagged), Set.of(Flag.FLAGGED));
+    Uid fetched = append("to fetch");
+    assertThat(mailbox.fetch(folder, fetched).summary().envelope().subject()).isEqualTo("to fetch");
+    Uid copied = append("to copy");
+    Folder target = mailbox.createFolder(folder.fullName() + "/target");
+    assertThat(mailbox.copy(folder, List.of(copied), target)).hasSize(1);
+    Uid moved = append("to move");
+    assertThat(mailbox.move(folder, List.of(moved), target)).hasSize(1);
+    Uid deleted = append("to delete");
+    mailbox.delete(folder, List.of(deleted));
+    try (Mailbox other = Mailbox.connect(settings(Security.NONE))) {
+      assertThat(other.list(folder)).extracting(s -> s.envelope().subject())
+          .containsExactly("first", "to flag", "to fetch", "to copy");
+      assertThat(other.list(folder)).filteredOn(s -> s.flags().contains(Flag.FLAGGED))
+          .extracting(MessageSummary::uid).containsExactly(flagged);
+      assertThat(other.list(target)).extracting(s -> s.envelope().subject()).containsExactly("to copy", "to move");
+    }
+    mailbox.deleteFolder(target);
+  }
 }
