@@ -77,6 +77,11 @@ final class ImapMailbox implements Mailbox {
   private final IMAPStore store;
   private final Set<Capability> capabilities;
   private final @Nullable RecordingSockets sockets;
+  /**
+   * The server's capabilities after login, upper case. Kept here because asking Angus's store
+   * borrows its connection, and while a folder holds the only one that opens (and logs in) another.
+   */
+  private final Set<String> serverCapabilities = new java.util.HashSet<>();
   private @Nullable IMAPFolder selected;
   private boolean closed;
   /** The selected folder's message count when this class keeps it (with QRESYNC), else -1. */
@@ -88,6 +93,10 @@ final class ImapMailbox implements Mailbox {
   private long viewUidNext = -1;
   private org.eclipse.angus.mail.iap.@Nullable ResponseHandler counter;
   private @Nullable IMAPProtocol counted;
+  /** Told of unsolicited news about the selected folder (a watch), or null. */
+  private volatile @Nullable Runnable serverChange;
+  private org.eclipse.angus.mail.iap.@Nullable ResponseHandler newsHandler;
+  private @Nullable IMAPProtocol newsProtocol;
 
   private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
       @Nullable RecordingSockets sockets) {
@@ -102,7 +111,9 @@ final class ImapMailbox implements Mailbox {
    * Connects, logs in, sends ID when offered and derives the capabilities.
    *
    * @param forWatch true for a watch's own connection: sockets are recorded so that they can be cut,
-   *     and the read timeout is stretched past the IDLE restart interval
+   *     the read timeout is stretched past the IDLE restart interval, and INBOX is not selected to
+   *     read its PERMANENTFLAGS (a watch never uses KEYWORDS), so the watched folder, INBOX too, is
+   *     not selected yet when the watch asks for changes and the resynchronising SELECT can be used
    */
   static ImapMailbox connect(MailSettings settings, MailboxOptions options, boolean forWatch) {
     Server server = settings.server();
@@ -150,7 +161,12 @@ final class ImapMailbox implements Mailbox {
         }
       }
       ImapMailbox box = new ImapMailbox(settings, options, store, EnumSet.noneOf(Capability.class), sockets);
-      box.capabilities.addAll(box.deriveCapabilities());
+      box.serverCapabilities.addAll(box.onStore("CAPABILITY", protocol -> {
+        Set<String> names = new java.util.HashSet<>();
+        protocol.getCapabilities().keySet().forEach(c -> names.add(c.toUpperCase(java.util.Locale.ROOT)));
+        return names;
+      }));
+      box.capabilities.addAll(box.deriveCapabilities(!forWatch));
       return box;
     } catch (MessagingException e) {
       closeQuietly(store);
@@ -190,7 +206,8 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
-  private Set<Capability> deriveCapabilities() throws MessagingException {
+  /** The capabilities; KEYWORDS only when {@code probeKeywords} (it selects INBOX for its PERMANENTFLAGS). */
+  private Set<Capability> deriveCapabilities(boolean probeKeywords) throws MessagingException {
     Set<Capability> caps = EnumSet.of(Capability.FOLDERS, Capability.SERVER_FLAGS, Capability.COPY, Capability.DELETE,
         Capability.APPEND, Capability.SERVER_SEARCH, Capability.HEADERS_ONLY, Capability.UNIQUE_IDS);
     if (has("MOVE") || has("UIDPLUS")) {
@@ -208,6 +225,9 @@ final class ImapMailbox implements Mailbox {
     if (has("SPECIAL-USE")) {
       caps.add(Capability.SPECIAL_USE);
     }
+    if (!probeKeywords) {
+      return caps;
+    }
     IMAPFolder inbox = select(inbox());
     Flags permanent = inbox.getPermanentFlags();
     if (permanent != null && permanent.contains(Flags.Flag.USER)) {
@@ -216,13 +236,9 @@ final class ImapMailbox implements Mailbox {
     return caps;
   }
 
-  /** True when the server advertised {@code capability} (for example "UIDPLUS"). */
+  /** True when the server advertised {@code capability} (for example "UIDPLUS") after login. */
   boolean has(String capability) {
-    try {
-      return store.hasCapability(capability);
-    } catch (MessagingException e) {
-      throw fail("CAPABILITY", e);
-    }
+    return serverCapabilities.contains(capability.toUpperCase(java.util.Locale.ROOT));
   }
 
   MailSettings settings() {
@@ -264,11 +280,17 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
+  /** True when {@code folder} is the selected folder. */
+  private boolean isSelected(Folder folder) {
+    IMAPFolder current = selected;
+    return current != null && current.isOpen() && current.getFullName().equals(folder.fullName());
+  }
+
   /** Selects {@code folder} (read-write) unless it is already selected. */
   IMAPFolder select(Folder folder) {
     ensureOpen();
     IMAPFolder current = selected;
-    if (current != null && current.isOpen() && current.getFullName().equals(folder.fullName())) {
+    if (current != null && isSelected(folder)) {
       return current;
     }
     unselect();
@@ -278,10 +300,74 @@ final class ImapMailbox implements Mailbox {
     try {
       IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
       f.open(jakarta.mail.Folder.READ_WRITE);
-      selected = f;
-      viewUidNext = f.getUIDNext();
-      countMessagesWithQresync(f);
+      opened(f);
       return f;
+    } catch (MessagingException e) {
+      throw fail("select " + folder.fullName(), e);
+    }
+  }
+
+  private void opened(IMAPFolder f) throws MessagingException {
+    selected = f;
+    viewUidNext = f.getUIDNext();
+    countMessagesWithQresync(f);
+    listenForNews(f);
+  }
+
+  /** What a resynchronising SELECT reported about the changes since the client's HIGHESTMODSEQ. */
+  record Resync(long uidValidity, OptionalLong uidNext, OptionalLong highestModSeq, Map<Long, Set<String>> changed,
+      Set<Long> vanished) {}
+
+  /**
+   * Selects {@code folder} with QRESYNC's resynchronising SELECT (RFC 7162 3.2.5):
+   * {@code SELECT folder (QRESYNC (uidValidity modSeq))}. The server answers with the folder's
+   * counters, a {@code VANISHED (EARLIER)} response for messages expunged since {@code modSeq} and a
+   * FETCH (UID, FLAGS, MODSEQ) for each message changed or added since, so one command replaces the
+   * NOOP and the {@code CHANGEDSINCE .. VANISHED} fetch. When the UIDVALIDITY differs the server
+   * reports no changes, and {@link Resync#uidValidity()} tells. No known-UIDs list is sent: Dovecot
+   * limits the FETCH part to the UIDs named there, so messages added since would go unreported; the
+   * VANISHED part may therefore name UIDs the client never knew.
+   *
+   * <p>Angus turns the VANISHED (EARLIER) response into a {@code MessageVanishedEvent} and each FETCH
+   * into a {@code MessageChangedEvent} whose message carries the UID and flags from that response;
+   * both are taken out of the responses before any response handler sees them, so the message count
+   * kept by {@link #countMessagesWithQresync} (installed after the SELECT) starts from EXISTS.
+   *
+   * @return the answer, or null (nothing selected or changed) when {@code folder} is already selected,
+   *     the server does not offer QRESYNC or refused to enable it
+   */
+  @Nullable Resync selectWithResync(Folder folder, long uidValidity, long modSeq) {
+    ensureOpen();
+    if (isSelected(folder) || !has("QRESYNC")) {
+      return null;
+    }
+    unselect();
+    if (!enableQresync()) {
+      return null;
+    }
+    try {
+      IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
+      List<jakarta.mail.event.MailEvent> events =
+          f.open(jakarta.mail.Folder.READ_WRITE, new org.eclipse.angus.mail.imap.ResyncData(uidValidity, modSeq));
+      opened(f);
+      Map<Long, Set<String>> changed = new HashMap<>();
+      Set<Long> vanished = new java.util.HashSet<>();
+      for (jakarta.mail.event.MailEvent e : events == null ? List.<jakarta.mail.event.MailEvent>of() : events) {
+        if (e instanceof org.eclipse.angus.mail.imap.MessageVanishedEvent v) {
+          for (long u : v.getUIDs()) {
+            vanished.add(u);
+          }
+        } else if (e instanceof jakarta.mail.event.MessageChangedEvent c) {
+          jakarta.mail.Message m = c.getMessage();
+          long uid = f.getUID(m);
+          changed.put(uid, Imap.flagStrings(m.getFlags()));
+          sawInView(uid);
+        }
+      }
+      long next = f.getUIDNext();
+      long highest = f.getHighestModSeq();
+      return new Resync(f.getUIDValidity(), next > 0 ? OptionalLong.of(next) : OptionalLong.empty(),
+          highest > 0 ? OptionalLong.of(highest) : OptionalLong.empty(), changed, vanished);
     } catch (MessagingException e) {
       throw fail("select " + folder.fullName(), e);
     }
@@ -291,9 +377,11 @@ final class ImapMailbox implements Mailbox {
    * Sends ENABLE QRESYNC (RFC 7162) on the connection the next SELECT will use, once per connection,
    * so that {@code changesSince} can learn removals from VANISHED. A refusal only costs that: sync
    * then falls back to comparing UIDs.
+   *
+   * @return true when QRESYNC is enabled on the store's connection
    */
-  private void enableQresync() {
-    onStore("ENABLE QRESYNC", p -> {
+  private boolean enableQresync() {
+    return onStore("ENABLE QRESYNC", p -> {
       if (!p.isEnabled("QRESYNC")) {
         try {
           p.enable("QRESYNC");
@@ -301,7 +389,7 @@ final class ImapMailbox implements Mailbox {
           LOG.debug("ENABLE QRESYNC was refused by {}: {}", settings.server(), e.getMessage());
         }
       }
-      return Boolean.TRUE;
+      return p.isEnabled("QRESYNC");
     });
   }
 
@@ -374,8 +462,7 @@ final class ImapMailbox implements Mailbox {
    * nothing: SELECT reports its current state.
    */
   void refreshIfSelected(Folder folder) {
-    IMAPFolder current = selected;
-    if (current != null && current.isOpen() && current.getFullName().equals(folder.fullName())) {
+    if (isSelected(folder)) {
       inFolder(folder, "NOOP in " + folder.fullName(), p -> Imap.run(p, "NOOP", null));
     }
   }
@@ -427,6 +514,13 @@ final class ImapMailbox implements Mailbox {
     counter = null;
     trackedCount = -1;
     viewUidNext = -1;
+    IMAPProtocol np = newsProtocol;
+    org.eclipse.angus.mail.iap.ResponseHandler nh = newsHandler;
+    if (np != null && nh != null) {
+      np.removeResponseHandler(nh);
+    }
+    newsProtocol = null;
+    newsHandler = null;
     if (current != null && current.isOpen()) {
       try {
         current.close(false);
@@ -619,6 +713,14 @@ final class ImapMailbox implements Mailbox {
   @Override
   public FolderStatus status(Folder folder) {
     refreshIfSelected(folder);
+    return counters(folder);
+  }
+
+  /**
+   * The folder's counters from one STATUS on the store's connection, without first bringing the
+   * selected view up to date (sync reads the counters first and refreshes the view after).
+   */
+  FolderStatus counters(Folder folder) {
     boolean modseq = capabilities.contains(Capability.CHANGES_SINCE);
     String[] items = modseq
         ? new String[] {"MESSAGES", "UNSEEN", "UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"}
@@ -979,17 +1081,39 @@ final class ImapMailbox implements Mailbox {
 
   /**
    * Calls {@code onChange} whenever the server tells this connection, unasked, that messages of the
-   * selected folder appeared, vanished or changed (EXISTS, EXPUNGE, VANISHED, FETCH), for as long as
-   * the connection lives. FETCH data this class asked for itself is not passed on.
+   * selected folder appeared, vanished or changed (EXISTS, EXPUNGE, VANISHED, FETCH), from now on
+   * and for every folder selected later. FETCH data this class asked for itself is not passed on.
+   * Selects nothing itself, so that a watch's first {@code changesSince} still finds its folder
+   * unselected and can use the resynchronising SELECT.
    */
-  void onServerChange(Folder folder, Runnable onChange) {
-    inFolder(folder, "watch " + folder.fullName(), p -> {
-      p.addResponseHandler(r -> {
+  void onServerChange(Runnable onChange) {
+    serverChange = onChange;
+    IMAPFolder current = selected;
+    if (current != null && current.isOpen()) {
+      try {
+        listenForNews(current);
+      } catch (MessagingException e) {
+        throw fail("watch " + current.getFullName(), e);
+      }
+    }
+  }
+
+  /** Puts the {@link #onServerChange} handler on the connection of the folder just selected. */
+  private void listenForNews(IMAPFolder f) throws MessagingException {
+    Runnable onChange = serverChange;
+    if (onChange == null || newsHandler != null) {
+      return;
+    }
+    f.doCommand(p -> {
+      org.eclipse.angus.mail.iap.ResponseHandler h = r -> {
         if (r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir && ir.isUnTagged()
             && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("VANISHED") || ir.keyEquals("FETCH"))) {
           onChange.run();
         }
-      });
+      };
+      p.addResponseHandler(h);
+      newsHandler = h;
+      newsProtocol = p;
       return Boolean.TRUE;
     });
   }

@@ -92,7 +92,7 @@ final class ImapWatch implements Watch, Runnable {
         }
         boolean push = box.supports(Capability.PUSH);
         boolean first = true;
-        box.onServerChange(folder, this::serverChanged);
+        box.onServerChange(this::serverChanged);
         while (running) {
           serverChanged.set(false);
           Changes c = box.changesSince(folder, state);

@@ -450,4 +450,125 @@ class ImapDovecotTest {
     }
     mailbox.deleteFolder(target);
   }
+
+  /** The lines {@code SELECT <folder> (QRESYNC (...))} among {@code commands}. */
+  static List<String> resyncSelects(List<String> commands, Folder f) {
+    return commands.stream().filter(l -> l.startsWith("SELECT " + f.fullName() + " (QRESYNC (")).toList();
+  }
+
+  @Test
+  void freshMailboxResynchronisesWithOneSelectAndAgreesWithTheOldPath() throws Exception {
+    Uid a = append("a");
+    Uid b = append("b");
+    Uid c = append("c");
+    SyncState saved = mailbox.changesSince(folder, SyncState.initial(folder.fullName())).state();
+    mailbox.delete(folder, List.of(b));
+    mailbox.addFlags(folder, List.of(a), Set.of(Flag.FLAGGED));
+    Uid d = append("d");
+    Changes resynced;
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      proxy.resetCounts();
+      resynced = m.changesSince(folder, saved);
+      List<String> commands = proxy.commands();
+      assertThat(resyncSelects(commands, folder)).as("commands %s", commands).containsExactly("SELECT "
+          + folder.fullName() + " (QRESYNC (" + saved.uidValidity().getAsLong() + " " + saved.highestModSeq().getAsLong()
+          + "))");
+      assertThat(commands).as("commands %s", commands).noneMatch(l -> l.contains("CHANGEDSINCE"))
+          .noneMatch(l -> l.startsWith("NOOP") || l.startsWith("STATUS") || l.startsWith("UID SEARCH"))
+          .noneMatch(l -> l.startsWith("AUTHENTICATE") || l.startsWith("LOGIN")); // no second connection
+      // UNSELECT of INBOX (selected by connect), the SELECT, one UID FETCH for the summaries of a and d
+      assertThat(commands).as("commands %s", commands).hasSize(3);
+    }
+    assertThat(resynced.removed()).containsExactly(b);
+    assertThat(resynced.changed()).extracting(MessageSummary::uid).containsExactly(a);
+    assertThat(resynced.added()).extracting(MessageSummary::uid).containsExactly(d);
+    assertThat(resynced.state().known()).containsOnlyKeys(a.asString(), c.asString(), d.asString());
+    assertThat(resynced.fullResyncNeeded()).isFalse();
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      m.list(folder); // selected already: the NOOP + CHANGEDSINCE .. VANISHED path
+      proxy.resetCounts();
+      Changes old = m.changesSince(folder, saved);
+      assertThat(resyncSelects(proxy.commands(), folder)).isEmpty();
+      assertThat(proxy.commands()).anyMatch(l -> l.contains("CHANGEDSINCE") && l.contains("VANISHED"));
+      assertThat(resynced).isEqualTo(old);
+    }
+    try (Mailbox m = Mailbox.connect(settings(Security.NONE))) {
+      assertThat(m.changesSince(folder, resynced.state()).isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void resynchronisingSelectReportsAChangedUidValidityAsFullResync() throws Exception {
+    Uid old = append("before");
+    SyncState saved = mailbox.changesSince(folder, SyncState.initial(folder.fullName())).state();
+    mailbox.deleteFolder(folder);
+    folder = mailbox.createFolder(folder.fullName()); // same name, new UIDVALIDITY
+    Uid now = append("after");
+    assertThat(((Uid.Imap) now).uidValidity()).as("Dovecot gave the recreated folder a new UIDVALIDITY")
+        .isNotEqualTo(saved.uidValidity().getAsLong());
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      proxy.resetCounts();
+      Changes c = m.changesSince(folder, saved);
+      assertThat(resyncSelects(proxy.commands(), folder)).as("commands %s", proxy.commands()).hasSize(1);
+      assertThat(proxy.commands()).noneMatch(l -> l.contains("CHANGEDSINCE"));
+      assertThat(c.fullResyncNeeded()).isTrue();
+      assertThat(c.removed()).containsExactly(old);
+      assertThat(c.added()).extracting(MessageSummary::uid).containsExactly(now);
+      assertThat(c.changed()).isEmpty();
+      assertThat(c.state().uidValidity()).hasValue(((Uid.Imap) now).uidValidity());
+      assertThat(c.state().known()).containsOnlyKeys(now.asString());
+      assertThat(m.changesSince(folder, c.state()).isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void resynchronisingSelectFromAnEmptyKnownMapReportsOnlyWhatIsThere() throws Exception {
+    SyncState saved = mailbox.changesSince(folder, SyncState.initial(folder.fullName())).state();
+    assertThat(saved.known()).isEmpty();
+    assertThat(saved.highestModSeq()).isPresent();
+    Uid gone = append("appended and removed");
+    Uid kept = append("kept");
+    mailbox.delete(folder, List.of(gone)); // VANISHED (EARLIER) names a UID the state never knew
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      proxy.resetCounts();
+      Changes c = m.changesSince(folder, saved);
+      assertThat(resyncSelects(proxy.commands(), folder)).as("commands %s", proxy.commands()).hasSize(1);
+      assertThat(c.added()).extracting(MessageSummary::uid).containsExactly(kept);
+      assertThat(c.removed()).isEmpty();
+      assertThat(c.changed()).isEmpty();
+      assertThat(c.state().known()).containsOnlyKeys(kept.asString());
+    }
+  }
+
+  @Test
+  void watchReconnectsWithTheResynchronisingSelectAndReportsTheGap() throws Exception {
+    Uid a = append("a");
+    Uid b = append("b");
+    ImapWatchTest.Recorder rec = new ImapWatchTest.Recorder();
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of());
+        Mailbox m = Mailbox.connect(viaProxy(proxy), FAST_RECONNECT);
+        Watch w = m.watch(folder, rec)) {
+      ImapWatchTest.await(() -> proxy.count("IDLE") >= 1, "the watch idles");
+      proxy.refuse(true);
+      proxy.cutAll();
+      ImapWatchTest.await(() -> !rec.drops.isEmpty(), "the cut is reported");
+      mailbox.delete(folder, List.of(b));
+      mailbox.addFlags(folder, List.of(a), Set.of(Flag.SEEN));
+      append("in the gap");
+      proxy.resetCounts();
+      proxy.refuse(false);
+      ImapWatchTest.await(() -> rec.hasSubject("in the gap"), "the delivery in the gap is reported");
+      ImapWatchTest.await(() -> rec.removed.contains(b), "the removal in the gap is reported");
+      ImapWatchTest.await(() -> rec.changed.stream().anyMatch(s -> s.uid().equals(a) && s.isSeen()),
+          "the flag change in the gap is reported");
+      ImapWatchTest.await(() -> proxy.count("IDLE") >= 1, "the watch idles again");
+      List<String> reconnected = idlingConnection(proxy);
+      List<String> beforeIdle = reconnected.subList(0, reconnected.indexOf("IDLE"));
+      assertThat(resyncSelects(beforeIdle, folder)).as("commands %s", beforeIdle).hasSize(1);
+      assertThat(beforeIdle).as("commands %s", beforeIdle).noneMatch(l -> l.contains("CHANGEDSINCE"))
+          .noneMatch(l -> l.startsWith("NOOP") || l.startsWith("STATUS") || l.startsWith("SELECT INBOX"));
+      assertThat(rec.added).extracting(s -> s.envelope().subject()).containsExactly("in the gap");
+      assertThat(rec.removed).containsExactly(b);
+    }
+  }
 }
