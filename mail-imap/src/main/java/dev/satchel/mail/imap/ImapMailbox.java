@@ -328,13 +328,16 @@ final class ImapMailbox implements Mailbox {
    * limits the FETCH part to the UIDs named there, so messages added since would go unreported; the
    * VANISHED part may therefore name UIDs the client never knew.
    *
-   * <p>Angus turns the VANISHED (EARLIER) response into a {@code MessageVanishedEvent} and each FETCH
-   * into a {@code MessageChangedEvent} whose message carries the UID and flags from that response;
-   * both are taken out of the responses before any response handler sees them, so the message count
-   * kept by {@link #countMessagesWithQresync} (installed after the SELECT) starts from EXISTS.
+   * <p>Angus sends ENABLE QRESYNC first on the connection the folder gets, unless it is enabled there
+   * already. It turns the VANISHED (EARLIER) response into a {@code MessageVanishedEvent} and each
+   * FETCH into a {@code MessageChangedEvent} whose message carries the UID and flags from that
+   * response; both are taken out of the responses before any response handler sees them, so the
+   * message count kept by {@link #countMessagesWithQresync} (installed after the SELECT) starts from
+   * EXISTS.
    *
-   * @return the answer, or null (nothing selected or changed) when {@code folder} is already selected,
-   *     the server does not offer QRESYNC or refused to enable it
+   * @return the answer, or null when {@code folder} is already selected (nothing sent), the server
+   *     does not offer QRESYNC (nothing sent), or it refused the ENABLE or this SELECT (then the
+   *     folder is selected the plain way, or that fails as {@link #select} does)
    */
   @Nullable Resync selectWithResync(Folder folder, long uidValidity, long modSeq) {
     ensureOpen();
@@ -342,13 +345,17 @@ final class ImapMailbox implements Mailbox {
       return null;
     }
     unselect();
-    if (!enableQresync()) {
+    IMAPFolder f;
+    List<jakarta.mail.event.MailEvent> events;
+    try {
+      f = (IMAPFolder) store.getFolder(folder.fullName());
+      events = f.open(jakarta.mail.Folder.READ_WRITE, new org.eclipse.angus.mail.imap.ResyncData(uidValidity, modSeq));
+    } catch (MessagingException e) {
+      LOG.debug("resynchronising SELECT of {} failed, selecting it the plain way: {}", folder.fullName(), e.getMessage());
+      select(folder);
       return null;
     }
     try {
-      IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
-      List<jakarta.mail.event.MailEvent> events =
-          f.open(jakarta.mail.Folder.READ_WRITE, new org.eclipse.angus.mail.imap.ResyncData(uidValidity, modSeq));
       opened(f);
       Map<Long, Set<String>> changed = new HashMap<>();
       Set<Long> vanished = new java.util.HashSet<>();
@@ -377,11 +384,9 @@ final class ImapMailbox implements Mailbox {
    * Sends ENABLE QRESYNC (RFC 7162) on the connection the next SELECT will use, once per connection,
    * so that {@code changesSince} can learn removals from VANISHED. A refusal only costs that: sync
    * then falls back to comparing UIDs.
-   *
-   * @return true when QRESYNC is enabled on the store's connection
    */
-  private boolean enableQresync() {
-    return onStore("ENABLE QRESYNC", p -> {
+  private void enableQresync() {
+    onStore("ENABLE QRESYNC", p -> {
       if (!p.isEnabled("QRESYNC")) {
         try {
           p.enable("QRESYNC");
@@ -389,7 +394,7 @@ final class ImapMailbox implements Mailbox {
           LOG.debug("ENABLE QRESYNC was refused by {}: {}", settings.server(), e.getMessage());
         }
       }
-      return p.isEnabled("QRESYNC");
+      return Boolean.TRUE;
     });
   }
 

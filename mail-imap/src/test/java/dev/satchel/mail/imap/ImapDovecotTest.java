@@ -1,12 +1,14 @@
 package dev.satchel.mail.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.satchel.mail.Capability;
 import dev.satchel.mail.Changes;
 import dev.satchel.mail.Flag;
 import dev.satchel.mail.Folder;
+import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.MailboxOptions;
@@ -346,7 +348,7 @@ class ImapDovecotTest {
     assertThat(store.load("k").orElseThrow().highestModSeq()).isPresent();
     append("m3");
     mailbox.delete(folder, List.of(m1));
-    InboxProcessor.Report third = p.runOnce(); // CHANGEDSINCE .. VANISHED
+    InboxProcessor.Report third = p.runOnce(); // a fresh Mailbox: the resynchronising SELECT
     assertThat(third.found()).isEqualTo(1);
     assertThat(handled).containsExactly("m1", "m2", "m3");
     assertThat(store.load("k").orElseThrow().known()).hasSize(2);
@@ -493,7 +495,11 @@ class ImapDovecotTest {
       assertThat(resynced).isEqualTo(old);
     }
     try (Mailbox m = Mailbox.connect(settings(Security.NONE))) {
-      assertThat(m.changesSince(folder, resynced.state()).isEmpty()).isTrue();
+      assertThat(m.changesSince(folder, resynced.state()).isEmpty()).isTrue(); // resynchronising again
+      // the message count this class keeps on a QRESYNC connection starts right after such a SELECT
+      assertThat(m.listNewest(folder, 10)).extracting(MessageSummary::uid).containsExactly(d, c, a);
+      mailbox.delete(folder, List.of(c)); // reported to m as VANISHED
+      assertThat(m.listNewest(folder, 10)).extracting(MessageSummary::uid).containsExactly(d, a);
     }
   }
 
@@ -569,6 +575,21 @@ class ImapDovecotTest {
           .noneMatch(l -> l.startsWith("NOOP") || l.startsWith("STATUS") || l.startsWith("SELECT INBOX"));
       assertThat(rec.added).extracting(s -> s.envelope().subject()).containsExactly("in the gap");
       assertThat(rec.removed).containsExactly(b);
+    }
+  }
+
+  @Test
+  void changesSinceOfAFolderDeletedSinceItsStateFailsAndLeavesTheMailboxUsable() {
+    Folder gone = mailbox.createFolder(folder.fullName() + "/gone");
+    mailbox.append(gone, OutgoingMessage.builder().from("bob@example.test").to(USER).subject("x").text("x").build(),
+        Set.of());
+    SyncState saved = mailbox.changesSince(gone, SyncState.initial(gone.fullName())).state();
+    mailbox.deleteFolder(gone);
+    Uid here = append("here");
+    try (Mailbox m = Mailbox.connect(settings(Security.NONE))) {
+      assertThatThrownBy(() -> m.changesSince(gone, saved)).isInstanceOf(MailCommandException.class);
+      assertThat(m.changesSince(folder, SyncState.initial(folder.fullName())).added())
+          .extracting(MessageSummary::uid).containsExactly(here);
     }
   }
 }
