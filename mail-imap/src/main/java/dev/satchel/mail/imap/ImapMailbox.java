@@ -87,8 +87,8 @@ final class ImapMailbox implements Mailbox {
   /** The selected folder's message count when this class keeps it (with QRESYNC), else -1. */
   private volatile int trackedCount = -1;
   /**
-   * Every message with a lower UID that existed when the folder was selected (or at the last NOOP
-   * sent for a UID command) is in the selected connection's view; -1 when unknown.
+   * The selected connection's view holds every existing message with a lower UID: SELECT's UIDNEXT,
+   * raised past each UID the connection reported since (see {@link #sawInView}); -1 when unknown.
    */
   private long viewUidNext = -1;
   private org.eclipse.angus.mail.iap.@Nullable ResponseHandler counter;
