@@ -77,12 +77,26 @@ final class ImapMailbox implements Mailbox {
   private final IMAPStore store;
   private final Set<Capability> capabilities;
   private final @Nullable RecordingSockets sockets;
+  /**
+   * The server's capabilities after login, upper case. Kept here because asking Angus's store
+   * borrows its connection, and while a folder holds the only one that opens (and logs in) another.
+   */
+  private final Set<String> serverCapabilities = new java.util.HashSet<>();
   private @Nullable IMAPFolder selected;
   private boolean closed;
   /** The selected folder's message count when this class keeps it (with QRESYNC), else -1. */
   private volatile int trackedCount = -1;
+  /**
+   * The selected connection's view holds every existing message with a lower UID: SELECT's UIDNEXT,
+   * raised past each UID the connection reported since (see {@link #sawInView}); -1 when unknown.
+   */
+  private long viewUidNext = -1;
   private org.eclipse.angus.mail.iap.@Nullable ResponseHandler counter;
   private @Nullable IMAPProtocol counted;
+  /** Told of unsolicited news about the selected folder (a watch), or null. */
+  private volatile @Nullable Runnable serverChange;
+  private org.eclipse.angus.mail.iap.@Nullable ResponseHandler newsHandler;
+  private @Nullable IMAPProtocol newsProtocol;
 
   private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
       @Nullable RecordingSockets sockets) {
@@ -126,7 +140,9 @@ final class ImapMailbox implements Mailbox {
    * Connects, logs in, sends ID when offered and derives the capabilities.
    *
    * @param forWatch true for a watch's own connection: sockets are recorded so that they can be cut,
-   *     and the read timeout is stretched past the IDLE restart interval
+   *     the read timeout is stretched past the IDLE restart interval, and INBOX is not selected to
+   *     read its PERMANENTFLAGS (a watch never uses KEYWORDS), so the watched folder, INBOX too, is
+   *     not selected yet when the watch asks for changes and the resynchronising SELECT can be used
    */
   static ImapMailbox connect(MailSettings settings, MailboxOptions options, boolean forWatch) {
     Server server = settings.server();
@@ -177,7 +193,12 @@ final class ImapMailbox implements Mailbox {
         }
       }
       ImapMailbox box = new ImapMailbox(settings, options, store, EnumSet.noneOf(Capability.class), sockets);
-      box.capabilities.addAll(box.deriveCapabilities());
+      box.serverCapabilities.addAll(box.onStore("CAPABILITY", protocol -> {
+        Set<String> names = new java.util.HashSet<>();
+        protocol.getCapabilities().keySet().forEach(c -> names.add(c.toUpperCase(java.util.Locale.ROOT)));
+        return names;
+      }));
+      box.capabilities.addAll(box.deriveCapabilities(!forWatch));
       return box;
     } catch (MessagingException e) {
       closeQuietly(store);
@@ -217,7 +238,8 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
-  private Set<Capability> deriveCapabilities() throws MessagingException {
+  /** The capabilities; KEYWORDS only when {@code probeKeywords} (it selects INBOX for its PERMANENTFLAGS). */
+  private Set<Capability> deriveCapabilities(boolean probeKeywords) throws MessagingException {
     Set<Capability> caps = EnumSet.of(Capability.FOLDERS, Capability.SERVER_FLAGS, Capability.COPY, Capability.DELETE,
         Capability.APPEND, Capability.SERVER_SEARCH, Capability.HEADERS_ONLY, Capability.UNIQUE_IDS);
     if (has("MOVE") || has("UIDPLUS")) {
@@ -235,6 +257,9 @@ final class ImapMailbox implements Mailbox {
     if (has("SPECIAL-USE")) {
       caps.add(Capability.SPECIAL_USE);
     }
+    if (!probeKeywords) {
+      return caps;
+    }
     IMAPFolder inbox = select(inbox());
     Flags permanent = inbox.getPermanentFlags();
     if (permanent != null && permanent.contains(Flags.Flag.USER)) {
@@ -243,13 +268,9 @@ final class ImapMailbox implements Mailbox {
     return caps;
   }
 
-  /** True when the server advertised {@code capability} (for example "UIDPLUS"). */
+  /** True when the server advertised {@code capability} (for example "UIDPLUS") after login. */
   boolean has(String capability) {
-    try {
-      return store.hasCapability(capability);
-    } catch (MessagingException e) {
-      throw fail("CAPABILITY", e);
-    }
+    return serverCapabilities.contains(capability.toUpperCase(java.util.Locale.ROOT));
   }
 
   MailSettings settings() {
@@ -291,11 +312,17 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
+  /** True when {@code folder} is the selected folder. */
+  private boolean isSelected(Folder folder) {
+    IMAPFolder current = selected;
+    return current != null && current.isOpen() && current.getFullName().equals(folder.fullName());
+  }
+
   /** Selects {@code folder} (read-write) unless it is already selected. */
   IMAPFolder select(Folder folder) {
     ensureOpen();
     IMAPFolder current = selected;
-    if (current != null && current.isOpen() && current.getFullName().equals(folder.fullName())) {
+    if (current != null && isSelected(folder)) {
       return current;
     }
     unselect();
@@ -305,9 +332,81 @@ final class ImapMailbox implements Mailbox {
     try {
       IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
       f.open(jakarta.mail.Folder.READ_WRITE);
-      selected = f;
-      countMessagesWithQresync(f);
+      opened(f);
       return f;
+    } catch (MessagingException e) {
+      throw fail("select " + folder.fullName(), e);
+    }
+  }
+
+  private void opened(IMAPFolder f) throws MessagingException {
+    selected = f;
+    viewUidNext = f.getUIDNext();
+    countMessagesWithQresync(f);
+    listenForNews(f);
+  }
+
+  /** What a resynchronising SELECT reported about the changes since the client's HIGHESTMODSEQ. */
+  record Resync(long uidValidity, OptionalLong uidNext, OptionalLong highestModSeq, Map<Long, Set<String>> changed,
+      Set<Long> vanished) {}
+
+  /**
+   * Selects {@code folder} with QRESYNC's resynchronising SELECT (RFC 7162 3.2.5):
+   * {@code SELECT folder (QRESYNC (uidValidity modSeq))}. The server answers with the folder's
+   * counters, a {@code VANISHED (EARLIER)} response for messages expunged since {@code modSeq} and a
+   * FETCH (UID, FLAGS, MODSEQ) for each message changed or added since, so one command replaces the
+   * NOOP and the {@code CHANGEDSINCE .. VANISHED} fetch. When the UIDVALIDITY differs the server
+   * reports no changes, and {@link Resync#uidValidity()} tells. No known-UIDs list is sent: Dovecot
+   * limits the FETCH part to the UIDs named there, so messages added since would go unreported; the
+   * VANISHED part may therefore name UIDs the client never knew.
+   *
+   * <p>Angus sends ENABLE QRESYNC first on the connection the folder gets, unless it is enabled there
+   * already. It turns the VANISHED (EARLIER) response into a {@code MessageVanishedEvent} and each
+   * FETCH into a {@code MessageChangedEvent} whose message carries the UID and flags from that
+   * response; both are taken out of the responses before any response handler sees them, so the
+   * message count kept by {@link #countMessagesWithQresync} (installed after the SELECT) starts from
+   * EXISTS.
+   *
+   * @return the answer, or null when {@code folder} is already selected (nothing sent), the server
+   *     does not offer QRESYNC (nothing sent), or it refused the ENABLE or this SELECT (then the
+   *     folder is selected the plain way, or that fails as {@link #select} does)
+   */
+  @Nullable Resync selectWithResync(Folder folder, long uidValidity, long modSeq) {
+    ensureOpen();
+    if (isSelected(folder) || !has("QRESYNC")) {
+      return null;
+    }
+    unselect();
+    IMAPFolder f;
+    List<jakarta.mail.event.MailEvent> events;
+    try {
+      f = (IMAPFolder) store.getFolder(folder.fullName());
+      events = f.open(jakarta.mail.Folder.READ_WRITE, new org.eclipse.angus.mail.imap.ResyncData(uidValidity, modSeq));
+    } catch (MessagingException e) {
+      LOG.debug("resynchronising SELECT of {} failed, selecting it the plain way: {}", folder.fullName(), e.getMessage());
+      select(folder);
+      return null;
+    }
+    try {
+      opened(f);
+      Map<Long, Set<String>> changed = new HashMap<>();
+      Set<Long> vanished = new java.util.HashSet<>();
+      for (jakarta.mail.event.MailEvent e : events == null ? List.<jakarta.mail.event.MailEvent>of() : events) {
+        if (e instanceof org.eclipse.angus.mail.imap.MessageVanishedEvent v) {
+          for (long u : v.getUIDs()) {
+            vanished.add(u);
+          }
+        } else if (e instanceof jakarta.mail.event.MessageChangedEvent c) {
+          jakarta.mail.Message m = c.getMessage();
+          long uid = f.getUID(m);
+          changed.put(uid, Imap.flagStrings(m.getFlags()));
+          sawInView(uid);
+        }
+      }
+      long next = f.getUIDNext();
+      long highest = f.getHighestModSeq();
+      return new Resync(f.getUIDValidity(), next > 0 ? OptionalLong.of(next) : OptionalLong.empty(),
+          highest > 0 ? OptionalLong.of(highest) : OptionalLong.empty(), changed, vanished);
     } catch (MessagingException e) {
       throw fail("select " + folder.fullName(), e);
     }
@@ -400,9 +499,42 @@ final class ImapMailbox implements Mailbox {
    * nothing: SELECT reports its current state.
    */
   void refreshIfSelected(Folder folder) {
-    IMAPFolder current = selected;
-    if (current != null && current.isOpen() && current.getFullName().equals(folder.fullName())) {
+    if (isSelected(folder)) {
       inFolder(folder, "NOOP in " + folder.fullName(), p -> Imap.run(p, "NOOP", null));
+    }
+  }
+
+  /**
+   * Makes sure the selected connection's view of {@code folder} holds {@code uids}, sending a NOOP
+   * when one may be newer than the view. A server evaluates a UID set against what it has told the
+   * session (Dovecot silently skips a UID it has not announced with EXISTS yet), so without this a
+   * UID STORE, COPY, MOVE, EXPUNGE or FETCH of a message appended through another connection after
+   * the folder was selected would do nothing. Every UID the server gave out was assigned before this
+   * call, so after the NOOP the view holds each of them that still exists.
+   */
+  void ensureInView(Folder folder, long[] uids) {
+    select(folder);
+    long highest = Arrays.stream(uids).max().orElse(0);
+    if (viewUidNext > 0 && highest < viewUidNext) {
+      return;
+    }
+    inFolder(folder, "NOOP in " + folder.fullName(), p -> Imap.run(p, "NOOP", null));
+  }
+
+  /**
+   * Notes that the selected connection reported a message with {@code uid} (in a FETCH or SEARCH
+   * answer): its view then holds every older message that still exists too. Only UIDs the server
+   * reported count, never UIDs a caller passed in, which may name nothing.
+   */
+  void sawInView(long uid) {
+    if (uid >= viewUidNext) {
+      viewUidNext = uid + 1;
+    }
+  }
+
+  private void sawInView(long[] uids) {
+    for (long u : uids) {
+      sawInView(u);
     }
   }
 
@@ -418,6 +550,14 @@ final class ImapMailbox implements Mailbox {
     counted = null;
     counter = null;
     trackedCount = -1;
+    viewUidNext = -1;
+    IMAPProtocol np = newsProtocol;
+    org.eclipse.angus.mail.iap.ResponseHandler nh = newsHandler;
+    if (np != null && nh != null) {
+      np.removeResponseHandler(nh);
+    }
+    newsProtocol = null;
+    newsHandler = null;
     if (current != null && current.isOpen()) {
       try {
         current.close(false);
@@ -464,7 +604,10 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
-  /** The UID numbers of {@code uids}, sorted and distinct, checked against the folder's UIDVALIDITY. */
+  /**
+   * The UID numbers of {@code uids}, sorted and distinct, checked against the folder's UIDVALIDITY,
+   * with the selected view brought up to date when one of them may be newer than it.
+   */
   private long[] uidNumbers(Folder folder, List<Uid> uids, String operation) {
     long validity = uidValidity(folder);
     long[] out = new long[uids.size()];
@@ -472,7 +615,9 @@ final class ImapMailbox implements Mailbox {
       out[i] = uidNumber(uids.get(i), validity, folder, operation);
     }
     Arrays.sort(out);
-    return Arrays.stream(out).distinct().toArray();
+    long[] distinct = Arrays.stream(out).distinct().toArray();
+    ensureInView(folder, distinct);
+    return distinct;
   }
 
   static long uidNumber(Uid uid, long validity, Folder folder, String operation) {
@@ -605,6 +750,14 @@ final class ImapMailbox implements Mailbox {
   @Override
   public FolderStatus status(Folder folder) {
     refreshIfSelected(folder);
+    return counters(folder);
+  }
+
+  /**
+   * The folder's counters from one STATUS on the store's connection, without first bringing the
+   * selected view up to date (sync reads the counters first and refreshes the view after).
+   */
+  FolderStatus counters(Folder folder) {
     boolean modseq = capabilities.contains(Capability.CHANGES_SINCE);
     String[] items = modseq
         ? new String[] {"MESSAGES", "UNSEEN", "UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"}
@@ -655,6 +808,7 @@ final class ImapMailbox implements Mailbox {
         if (x instanceof FetchResponse fr) {
           MessageSummary m = Imap.summary(fr, validity, cache);
           if (m != null) {
+            sawInView(((Uid.Imap) m.uid()).uid());
             byUid.put(((Uid.Imap) m.uid()).uid(), m);
           }
         }
@@ -666,7 +820,9 @@ final class ImapMailbox implements Mailbox {
   /** UIDs matching a raw search key, sorted. */
   long[] uidSearch(Folder folder, String criteria) {
     Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, "UID SEARCH " + criteria, null));
-    return Imap.searchResult(r);
+    long[] found = Imap.searchResult(r);
+    sawInView(found);
+    return found;
   }
 
   /** Summaries for sorted UIDs, one UID FETCH per batch, oldest first. */
@@ -683,6 +839,7 @@ final class ImapMailbox implements Mailbox {
         if (x instanceof FetchResponse fr) {
           MessageSummary m = Imap.summary(fr, validity, cache);
           if (m != null && Arrays.binarySearch(chunk, ((Uid.Imap) m.uid()).uid()) >= 0) {
+            sawInView(((Uid.Imap) m.uid()).uid());
             part.add(m);
           }
         }
@@ -700,6 +857,7 @@ final class ImapMailbox implements Mailbox {
     ImapSearch.Compiled c = ImapSearch.compile(query);
     Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, c.command(), c.args()));
     long[] uids = Imap.searchResult(r);
+    sawInView(uids);
     List<Uid> out = new ArrayList<>(uids.length);
     for (long u : uids) {
       out.add(new Uid.Imap(validity, u));
@@ -713,6 +871,7 @@ final class ImapMailbox implements Mailbox {
   public Message fetch(Folder folder, Uid uid) {
     long validity = uidValidity(folder);
     long u = uidNumber(uid, validity, folder, "fetch");
+    ensureInView(folder, new long[] {u});
     return new ImapMessageReader(this, folder, validity, u).read();
   }
 
@@ -720,6 +879,7 @@ final class ImapMailbox implements Mailbox {
   public InputStream openRaw(Folder folder, Uid uid) {
     long validity = uidValidity(folder);
     long u = uidNumber(uid, validity, folder, "openRaw");
+    ensureInView(folder, new long[] {u});
     Response[] r = inFolder(folder, "openRaw", p -> Imap.run(p, "UID FETCH " + u + " (UID RFC822.SIZE)", null));
     for (Response x : r) {
       if (x instanceof FetchResponse fr && Imap.uidOf(fr) == u) {
@@ -958,17 +1118,39 @@ final class ImapMailbox implements Mailbox {
 
   /**
    * Calls {@code onChange} whenever the server tells this connection, unasked, that messages of the
-   * selected folder appeared, vanished or changed (EXISTS, EXPUNGE, VANISHED, FETCH), for as long as
-   * the connection lives. FETCH data this class asked for itself is not passed on.
+   * selected folder appeared, vanished or changed (EXISTS, EXPUNGE, VANISHED, FETCH), from now on
+   * and for every folder selected later. FETCH data this class asked for itself is not passed on.
+   * Selects nothing itself, so that a watch's first {@code changesSince} still finds its folder
+   * unselected and can use the resynchronising SELECT.
    */
-  void onServerChange(Folder folder, Runnable onChange) {
-    inFolder(folder, "watch " + folder.fullName(), p -> {
-      p.addResponseHandler(r -> {
+  void onServerChange(Runnable onChange) {
+    serverChange = onChange;
+    IMAPFolder current = selected;
+    if (current != null && current.isOpen()) {
+      try {
+        listenForNews(current);
+      } catch (MessagingException e) {
+        throw fail("watch " + current.getFullName(), e);
+      }
+    }
+  }
+
+  /** Puts the {@link #onServerChange} handler on the connection of the folder just selected. */
+  private void listenForNews(IMAPFolder f) throws MessagingException {
+    Runnable onChange = serverChange;
+    if (onChange == null || newsHandler != null) {
+      return;
+    }
+    f.doCommand(p -> {
+      org.eclipse.angus.mail.iap.ResponseHandler h = r -> {
         if (r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir && ir.isUnTagged()
             && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("VANISHED") || ir.keyEquals("FETCH"))) {
           onChange.run();
         }
-      });
+      };
+      p.addResponseHandler(h);
+      newsHandler = h;
+      newsProtocol = p;
       return Boolean.TRUE;
     });
   }
@@ -978,7 +1160,10 @@ final class ImapMailbox implements Mailbox {
     if (messageCount(folder) == 0) {
       return Map.of();
     }
-    return flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
+    Map<Long, Set<String>> flags =
+        flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
+    flags.keySet().forEach(this::sawInView);
+    return flags;
   }
 
   static Map<Long, Set<String>> flagsFrom(Response[] r) {

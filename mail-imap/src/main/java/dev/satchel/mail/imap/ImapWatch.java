@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>Loop: connect, report {@code changesSince} the last state (this is how nothing is lost across a
  * drop), then wait for the server with IDLE (ended and re-issued every
  * {@link MailboxOptions#idleRestart()}) or, without IDLE, for {@link MailboxOptions#pollInterval()},
- * and report again. A lost connection is reported through {@link MailboxListener#onDisconnected},
+ * and report again. With QRESYNC the connection enables it like any other: the first report on a new
+ * connection comes from the resynchronising {@code SELECT folder (QRESYNC (...))} (the connection
+ * selects nothing before it, not even INBOX), the later ones from
+ * {@code UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE n VANISHED)}; see {@link ImapSync}. The server's
+ * unsolicited EXISTS, EXPUNGE, VANISHED and FETCH responses, during IDLE or any command, end IDLE
+ * and trigger the next report. A lost connection is reported through {@link MailboxListener#onDisconnected},
  * then retried after a delay that doubles from {@link MailboxOptions#reconnectMinDelay()} up to
  * {@link MailboxOptions#reconnectMaxDelay()}, with jitter (50..100% of the delay).
  *
@@ -92,7 +97,7 @@ final class ImapWatch implements Watch, Runnable {
         }
         boolean push = box.supports(Capability.PUSH);
         boolean first = true;
-        box.onServerChange(folder, this::serverChanged);
+        box.onServerChange(this::serverChanged);
         while (running) {
           serverChanged.set(false);
           Changes c = box.changesSince(folder, state);

@@ -1,12 +1,14 @@
 package dev.satchel.mail.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.satchel.mail.Capability;
 import dev.satchel.mail.Changes;
 import dev.satchel.mail.Flag;
 import dev.satchel.mail.Folder;
+import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.MailboxOptions;
@@ -346,7 +348,7 @@ class ImapDovecotTest {
     assertThat(store.load("k").orElseThrow().highestModSeq()).isPresent();
     append("m3");
     mailbox.delete(folder, List.of(m1));
-    InboxProcessor.Report third = p.runOnce(); // CHANGEDSINCE .. VANISHED
+    InboxProcessor.Report third = p.runOnce(); // a fresh Mailbox: the resynchronising SELECT
     assertThat(third.found()).isEqualTo(1);
     assertThat(handled).containsExactly("m1", "m2", "m3");
     assertThat(store.load("k").orElseThrow().known()).hasSize(2);
@@ -367,6 +369,227 @@ class ImapDovecotTest {
       ImapWatchTest.await(() -> rec.hasSubject("after"), "the watch still reports deliveries");
       assertThat(rec.removed).containsExactlyInAnyOrderElementsOf(uids.subList(0, 2));
       assertThat(rec.drops).isEmpty();
+    }
+  }
+
+  static final MailboxOptions FAST_RECONNECT =
+      MailboxOptions.builder().reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(400)).build();
+
+  /** The commands of the proxied connection that idled, the watch's own (fails when none or several did). */
+  static List<String> idlingConnection(ImapProxy proxy) {
+    List<List<String>> idling = proxy.commandsByConnection().stream()
+        .filter(c -> c.stream().anyMatch(l -> l.equals("IDLE"))).toList();
+    assertThat(idling).as("connections that sent IDLE: %s", proxy.commandsByConnection()).hasSize(1);
+    return idling.get(0);
+  }
+
+  @Test
+  void watchOverQresyncReportsRemovalsFlagChangesAndDeliveries() throws Exception {
+    Uid m1 = append("m1");
+    Uid m2 = append("m2");
+    Uid m3 = append("m3");
+    Uid m4 = append("m4");
+    ImapWatchTest.Recorder rec = new ImapWatchTest.Recorder();
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of());
+        Mailbox m = Mailbox.connect(viaProxy(proxy), FAST_RECONNECT);
+        Watch w = m.watch(folder, rec)) {
+      ImapWatchTest.await(() -> proxy.count("IDLE") >= 1, "the watch idles");
+      mailbox.addFlags(folder, List.of(m2), Set.of(Flag.FLAGGED));
+      ImapWatchTest.await(() -> rec.changed.stream().anyMatch(c -> c.uid().equals(m2) && c.flags().contains(Flag.FLAGGED)),
+          "the flag change is pushed");
+      mailbox.delete(folder, List.of(m4)); // the newest message
+      ImapWatchTest.await(() -> rec.removed.contains(m4), "the removal of the newest message is pushed");
+      Uid d = append("delivered");
+      ImapWatchTest.await(() -> rec.hasSubject("delivered"), "the delivery is pushed");
+      mailbox.delete(folder, List.of(m1, m3)); // several in one UID EXPUNGE
+      ImapWatchTest.await(() -> rec.removed.containsAll(List.of(m1, m3)), "both removals are pushed");
+      mailbox.delete(folder, List.of(m2, d)); // the folder is empty afterwards
+      ImapWatchTest.await(() -> rec.removed.containsAll(List.of(m2, d)), "the last removals are pushed");
+      assertThat(mailbox.list(folder)).isEmpty();
+      append("into the empty folder");
+      ImapWatchTest.await(() -> rec.hasSubject("into the empty folder"), "a delivery into the emptied folder is pushed");
+
+      assertThat(rec.removed).containsExactlyInAnyOrder(m4, m1, m3, m2, d);
+      assertThat(rec.added).extracting(s -> s.envelope().subject()).containsExactly("delivered", "into the empty folder");
+      // delete() marks \Deleted before UID EXPUNGE: a watch may see that flag change before the removal
+      assertThat(rec.changed).filteredOn(c -> !c.flags().contains(Flag.DELETED)).extracting(MessageSummary::uid)
+          .containsExactly(m2);
+      assertThat(rec.changed).filteredOn(c -> c.flags().contains(Flag.DELETED)).extracting(MessageSummary::uid)
+          .isSubsetOf(rec.removed);
+      assertThat(rec.drops).isEmpty();
+      List<String> watchCommands = idlingConnection(proxy);
+      assertThat(watchCommands).anyMatch(l -> l.startsWith("UID FETCH") && l.contains("CHANGEDSINCE") && l.contains("VANISHED"));
+      assertThat(proxy.count("UID SEARCH")).as("commands %s", proxy.commandsByConnection()).isZero();
+    }
+  }
+
+  /**
+   * Dovecot evaluates a UID set against what the session has been told: a UID appended (through the
+   * store's own connection) after the folder was selected is silently skipped by UID STORE, COPY,
+   * MOVE, EXPUNGE and FETCH until the selected connection hears of it.
+   */
+  @Test
+  void commandsReachMessagesAppendedAfterTheFolderWasSelected() {
+    append("first");
+    assertThat(mailbox.list(folder)).hasSize(1); // the folder is now selected
+    Uid flagged = append("to flag");
+    mailbox.addFlags(folder, List.of(flagged), Set.of(Flag.FLAGGED));
+    Uid fetched = append("to fetch");
+    assertThat(mailbox.fetch(folder, fetched).summary().envelope().subject()).isEqualTo("to fetch");
+    Uid copied = append("to copy");
+    Folder target = mailbox.createFolder(folder.fullName() + "/target");
+    assertThat(mailbox.copy(folder, List.of(copied), target)).hasSize(1);
+    Uid moved = append("to move");
+    assertThat(mailbox.move(folder, List.of(moved), target)).hasSize(1);
+    Uid deleted = append("to delete");
+    mailbox.delete(folder, List.of(deleted));
+    try (Mailbox other = Mailbox.connect(settings(Security.NONE))) {
+      assertThat(other.list(folder)).extracting(s -> s.envelope().subject())
+          .containsExactly("first", "to flag", "to fetch", "to copy");
+      assertThat(other.list(folder)).filteredOn(s -> s.flags().contains(Flag.FLAGGED))
+          .extracting(MessageSummary::uid).containsExactly(flagged);
+      assertThat(other.list(target)).extracting(s -> s.envelope().subject()).containsExactly("to copy", "to move");
+    }
+    mailbox.deleteFolder(target);
+  }
+
+  /** The lines {@code SELECT <folder> (QRESYNC (...))} among {@code commands}. */
+  static List<String> resyncSelects(List<String> commands, Folder f) {
+    return commands.stream().filter(l -> l.startsWith("SELECT " + f.fullName() + " (QRESYNC (")).toList();
+  }
+
+  @Test
+  void freshMailboxResynchronisesWithOneSelectAndAgreesWithTheOldPath() throws Exception {
+    Uid a = append("a");
+    Uid b = append("b");
+    Uid c = append("c");
+    SyncState saved = mailbox.changesSince(folder, SyncState.initial(folder.fullName())).state();
+    mailbox.delete(folder, List.of(b));
+    mailbox.addFlags(folder, List.of(a), Set.of(Flag.FLAGGED));
+    Uid d = append("d");
+    Changes resynced;
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      proxy.resetCounts();
+      resynced = m.changesSince(folder, saved);
+      List<String> commands = proxy.commands();
+      assertThat(resyncSelects(commands, folder)).as("commands %s", commands).containsExactly("SELECT "
+          + folder.fullName() + " (QRESYNC (" + saved.uidValidity().getAsLong() + " " + saved.highestModSeq().getAsLong()
+          + "))");
+      assertThat(commands).as("commands %s", commands).noneMatch(l -> l.contains("CHANGEDSINCE"))
+          .noneMatch(l -> l.startsWith("NOOP") || l.startsWith("STATUS") || l.startsWith("UID SEARCH"))
+          .noneMatch(l -> l.startsWith("AUTHENTICATE") || l.startsWith("LOGIN")); // no second connection
+      // UNSELECT of INBOX (selected by connect), the SELECT, one UID FETCH for the summaries of a and d
+      assertThat(commands).as("commands %s", commands).hasSize(3);
+    }
+    assertThat(resynced.removed()).containsExactly(b);
+    assertThat(resynced.changed()).extracting(MessageSummary::uid).containsExactly(a);
+    assertThat(resynced.added()).extracting(MessageSummary::uid).containsExactly(d);
+    assertThat(resynced.state().known()).containsOnlyKeys(a.asString(), c.asString(), d.asString());
+    assertThat(resynced.fullResyncNeeded()).isFalse();
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      m.list(folder); // selected already: the NOOP + CHANGEDSINCE .. VANISHED path
+      proxy.resetCounts();
+      Changes old = m.changesSince(folder, saved);
+      assertThat(resyncSelects(proxy.commands(), folder)).isEmpty();
+      assertThat(proxy.commands()).anyMatch(l -> l.contains("CHANGEDSINCE") && l.contains("VANISHED"));
+      assertThat(resynced).isEqualTo(old);
+    }
+    try (Mailbox m = Mailbox.connect(settings(Security.NONE))) {
+      assertThat(m.changesSince(folder, resynced.state()).isEmpty()).isTrue(); // resynchronising again
+      // the message count this class keeps on a QRESYNC connection starts right after such a SELECT
+      assertThat(m.listNewest(folder, 10)).extracting(MessageSummary::uid).containsExactly(d, c, a);
+      mailbox.delete(folder, List.of(c)); // reported to m as VANISHED
+      assertThat(m.listNewest(folder, 10)).extracting(MessageSummary::uid).containsExactly(d, a);
+    }
+  }
+
+  @Test
+  void resynchronisingSelectReportsAChangedUidValidityAsFullResync() throws Exception {
+    Uid old = append("before");
+    SyncState saved = mailbox.changesSince(folder, SyncState.initial(folder.fullName())).state();
+    mailbox.deleteFolder(folder);
+    folder = mailbox.createFolder(folder.fullName()); // same name, new UIDVALIDITY
+    Uid now = append("after");
+    assertThat(((Uid.Imap) now).uidValidity()).as("Dovecot gave the recreated folder a new UIDVALIDITY")
+        .isNotEqualTo(saved.uidValidity().getAsLong());
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      proxy.resetCounts();
+      Changes c = m.changesSince(folder, saved);
+      assertThat(resyncSelects(proxy.commands(), folder)).as("commands %s", proxy.commands()).hasSize(1);
+      assertThat(proxy.commands()).noneMatch(l -> l.contains("CHANGEDSINCE"));
+      assertThat(c.fullResyncNeeded()).isTrue();
+      assertThat(c.removed()).containsExactly(old);
+      assertThat(c.added()).extracting(MessageSummary::uid).containsExactly(now);
+      assertThat(c.changed()).isEmpty();
+      assertThat(c.state().uidValidity()).hasValue(((Uid.Imap) now).uidValidity());
+      assertThat(c.state().known()).containsOnlyKeys(now.asString());
+      assertThat(m.changesSince(folder, c.state()).isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void resynchronisingSelectFromAnEmptyKnownMapReportsOnlyWhatIsThere() throws Exception {
+    SyncState saved = mailbox.changesSince(folder, SyncState.initial(folder.fullName())).state();
+    assertThat(saved.known()).isEmpty();
+    assertThat(saved.highestModSeq()).isPresent();
+    Uid gone = append("appended and removed");
+    Uid kept = append("kept");
+    mailbox.delete(folder, List.of(gone)); // VANISHED (EARLIER) names a UID the state never knew
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of()); Mailbox m = Mailbox.connect(viaProxy(proxy))) {
+      proxy.resetCounts();
+      Changes c = m.changesSince(folder, saved);
+      assertThat(resyncSelects(proxy.commands(), folder)).as("commands %s", proxy.commands()).hasSize(1);
+      assertThat(c.added()).extracting(MessageSummary::uid).containsExactly(kept);
+      assertThat(c.removed()).isEmpty();
+      assertThat(c.changed()).isEmpty();
+      assertThat(c.state().known()).containsOnlyKeys(kept.asString());
+    }
+  }
+
+  @Test
+  void watchReconnectsWithTheResynchronisingSelectAndReportsTheGap() throws Exception {
+    Uid a = append("a");
+    Uid b = append("b");
+    ImapWatchTest.Recorder rec = new ImapWatchTest.Recorder();
+    try (ImapProxy proxy = new ImapProxy(imapPort(), Set.of());
+        Mailbox m = Mailbox.connect(viaProxy(proxy), FAST_RECONNECT);
+        Watch w = m.watch(folder, rec)) {
+      ImapWatchTest.await(() -> proxy.count("IDLE") >= 1, "the watch idles");
+      proxy.refuse(true);
+      proxy.cutAll();
+      ImapWatchTest.await(() -> !rec.drops.isEmpty(), "the cut is reported");
+      mailbox.delete(folder, List.of(b));
+      mailbox.addFlags(folder, List.of(a), Set.of(Flag.SEEN));
+      append("in the gap");
+      proxy.resetCounts();
+      proxy.refuse(false);
+      ImapWatchTest.await(() -> rec.hasSubject("in the gap"), "the delivery in the gap is reported");
+      ImapWatchTest.await(() -> rec.removed.contains(b), "the removal in the gap is reported");
+      ImapWatchTest.await(() -> rec.changed.stream().anyMatch(s -> s.uid().equals(a) && s.isSeen()),
+          "the flag change in the gap is reported");
+      ImapWatchTest.await(() -> proxy.count("IDLE") >= 1, "the watch idles again");
+      List<String> reconnected = idlingConnection(proxy);
+      List<String> beforeIdle = reconnected.subList(0, reconnected.indexOf("IDLE"));
+      assertThat(resyncSelects(beforeIdle, folder)).as("commands %s", beforeIdle).hasSize(1);
+      assertThat(beforeIdle).as("commands %s", beforeIdle).noneMatch(l -> l.contains("CHANGEDSINCE"))
+          .noneMatch(l -> l.startsWith("NOOP") || l.startsWith("STATUS") || l.startsWith("SELECT INBOX"));
+      assertThat(rec.added).extracting(s -> s.envelope().subject()).containsExactly("in the gap");
+      assertThat(rec.removed).containsExactly(b);
+    }
+  }
+
+  @Test
+  void changesSinceOfAFolderDeletedSinceItsStateFailsAndLeavesTheMailboxUsable() {
+    Folder gone = mailbox.createFolder(folder.fullName() + "/gone");
+    mailbox.append(gone, OutgoingMessage.builder().from("bob@example.test").to(USER).subject("x").text("x").build(),
+        Set.of());
+    SyncState saved = mailbox.changesSince(gone, SyncState.initial(gone.fullName())).state();
+    mailbox.deleteFolder(gone);
+    Uid here = append("here");
+    try (Mailbox m = Mailbox.connect(settings(Security.NONE))) {
+      assertThatThrownBy(() -> m.changesSince(gone, saved)).isInstanceOf(MailCommandException.class);
+      assertThat(m.changesSince(folder, SyncState.initial(folder.fullName())).added())
+          .extracting(MessageSummary::uid).containsExactly(here);
     }
   }
 }

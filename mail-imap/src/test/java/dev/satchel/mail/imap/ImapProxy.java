@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loopback TCP proxy in front of an IMAP server, for tests: it counts the commands clients send
@@ -28,6 +29,7 @@ final class ImapProxy implements AutoCloseable {
   private final ServerSocket server;
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final List<String> commandLines = new CopyOnWriteArrayList<>();
+  private final List<List<String>> perConnection = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean refusing;
   private volatile boolean ignoreRanges;
@@ -62,6 +64,9 @@ final class ImapProxy implements AutoCloseable {
   void resetCounts() {
     counts.clear();
     commandLines.clear();
+    for (List<String> c : perConnection) {
+      c.clear();
+    }
   }
 
   /**
@@ -70,6 +75,15 @@ final class ImapProxy implements AutoCloseable {
    */
   List<String> commands() {
     return List.copyOf(commandLines);
+  }
+
+  /**
+   * The same commands per client connection, in the order the connections were accepted (since the
+   * last {@link #resetCounts()}; a connection accepted before it keeps its place with the commands
+   * it sent since).
+   */
+  List<List<String>> commandsByConnection() {
+    return perConnection.stream().map(List::copyOf).toList();
   }
 
   /** Closes every open connection. */
@@ -110,8 +124,10 @@ final class ImapProxy implements AutoCloseable {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         open.add(client);
         open.add(upstream);
-        pump(client.getInputStream(), upstream.getOutputStream(), true, client, upstream);
-        pump(upstream.getInputStream(), client.getOutputStream(), false, client, upstream);
+        List<String> mine = new CopyOnWriteArrayList<>();
+        perConnection.add(mine);
+        pump(client.getInputStream(), upstream.getOutputStream(), mine, client, upstream);
+        pump(upstream.getInputStream(), client.getOutputStream(), null, client, upstream);
       } catch (IOException e) {
         if (closed) {
           return;
@@ -120,7 +136,9 @@ final class ImapProxy implements AutoCloseable {
     }
   }
 
-  private void pump(InputStream in, OutputStream out, boolean fromClient, Socket a, Socket b) {
+  /** Copies one direction; {@code lines} is where a client connection's commands go, null for the server side. */
+  private void pump(InputStream in, OutputStream out, @Nullable List<String> lines, Socket a, Socket b) {
+    boolean fromClient = lines != null;
     Thread t = new Thread(() -> {
       try (InputStream bin = new BufferedInputStream(in, 65536)) {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -138,7 +156,7 @@ final class ImapProxy implements AutoCloseable {
                 return;
               }
             }
-            out.write(fromClient ? rewrite(countCommand(bytes)) : filter(bytes));
+            out.write(lines != null ? rewrite(countCommand(bytes, lines)) : filter(bytes));
             if (bin.available() == 0) {
               out.flush();
             }
@@ -155,7 +173,7 @@ final class ImapProxy implements AutoCloseable {
     t.start();
   }
 
-  private byte[] countCommand(byte[] line) {
+  private byte[] countCommand(byte[] line, List<String> lines) {
     String s = new String(line, StandardCharsets.ISO_8859_1).trim();
     String[] f = s.split(" ", 4);
     if (f.length >= 2 && f[0].matches("[A-Za-z0-9]+")) {
@@ -165,7 +183,9 @@ final class ImapProxy implements AutoCloseable {
       }
       counts.computeIfAbsent(cmd, k -> new AtomicInteger()).incrementAndGet();
       boolean secret = cmd.equals("LOGIN") || cmd.equals("AUTHENTICATE");
-      commandLines.add(secret ? cmd : s.substring(f[0].length() + 1));
+      String text = secret ? cmd : s.substring(f[0].length() + 1);
+      commandLines.add(text);
+      lines.add(text);
     }
     return line;
   }
