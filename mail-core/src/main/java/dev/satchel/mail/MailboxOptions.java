@@ -40,11 +40,11 @@ public final class MailboxOptions {
    * When IMAP traffic is compressed with COMPRESS=DEFLATE (RFC 4978). Compression starts after login,
    * so credentials are never part of a compressed stream, and only when the server offers it.
    *
-   * <p>Measured against Dovecot 2.3 (BENCHMARKS.md, "Compression"): listing 10,000 summaries moved
-   * 359 KB instead of 3,995 KB and took 0.60 s instead of 2.07 s over a 2 MB/s link, but 1.24x longer
-   * over loopback; a 10 MB binary attachment (base64 on the wire) moved 24% fewer bytes, 0.76x the time
-   * over the 2 MB/s link, but 7x the time over loopback, where the server's compressor was the
-   * bottleneck. Hence the default, {@link #AUTO}.
+   * <p>Measured against Dovecot 2.3 (BENCHMARKS.md): listing 10,000 summaries moved 359 KB instead of
+   * 3,995 KB and took 0.52 s instead of 2.06 s over a 2 MB/s link, but 1.47x longer over loopback; a
+   * 10 MB binary attachment (base64 on the wire) moved 24% fewer bytes, 0.76x the time over the 2 MB/s
+   * link, but 6.2x the time over loopback, where the server's compressor was the bottleneck. Hence
+   * the default, {@link #AUTO}.
    */
   public enum Compression {
     /** Compress when the server offers it, unless the server is on a loopback address (the default). */
