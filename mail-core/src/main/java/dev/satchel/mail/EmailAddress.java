@@ -215,9 +215,19 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
    * replaced by what IDNA 2003 maps them to.
    */
   private static String idna2008Ascii(String label) {
-    String lower = java.text.Normalizer.normalize(label.toLowerCase(Locale.ROOT), java.text.Normalizer.Form.NFC);
+    String lower = java.text.Normalizer.normalize(lowerEachCodePoint(label), java.text.Normalizer.Form.NFC);
     IDN.toASCII(lower.replace("\u00DF", "ss").replace('\u03C2', '\u03C3'), IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES);
     return "xn--" + dev.satchel.mail.internal.Punycode.encode(lower);
+  }
+
+  /**
+   * Lower case code point by code point, without context: a capital sigma becomes σ, never the final
+   * ς that {@link String#toLowerCase} writes at a word's end (IDNA maps Σ to σ), and ẞ becomes ß.
+   */
+  private static String lowerEachCodePoint(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    s.codePoints().map(Character::toLowerCase).forEach(b::appendCodePoint);
+    return b.toString();
   }
 
   /** The Unicode form of an {@code xn--} label that only IDNA 2008 produces, when it is one. */
@@ -422,7 +432,7 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
       String asciiLabel;
       try {
         asciiLabel = isAscii(label) ? label
-            : hasDeviation(label.toLowerCase(Locale.ROOT)) ? idna2008Ascii(label)
+            : hasDeviation(lowerEachCodePoint(label)) ? idna2008Ascii(label)
             : IDN.toASCII(label, IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("domain label \"" + escape(label)

@@ -120,6 +120,8 @@ class EmailAddressTest {
       assertThat(EmailAddress.parse("info@faß.de").asciiDomain()).isEqualTo("xn--fa-hia.de");
       assertThat(EmailAddress.parse("info@FAẞ.de").asciiDomain()).isEqualTo("xn--fa-hia.de");
       assertThat(EmailAddress.parse("info@βόλος.com").asciiDomain()).isEqualTo("xn--nxasmm1c.com");
+      // a capital sigma maps to σ, never to the final form (as IDNA maps it)
+      assertThat(EmailAddress.parse("info@ΒΌΛΟΣ.com").asciiDomain()).isEqualTo("xn--nxasmq6b.com");
       assertThat(EmailAddress.parse("info@fass.de").asciiDomain()).isEqualTo("fass.de");
       EmailAddress fromAscii = EmailAddress.parse("info@xn--fa-hia.de");
       assertThat(fromAscii.unicodeDomain()).isEqualTo("faß.de");
