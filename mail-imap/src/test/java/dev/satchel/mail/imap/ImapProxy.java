@@ -33,6 +33,7 @@ final class ImapProxy implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean refusing;
   private volatile boolean ignoreRanges;
+  private final Object stallLock = new Object();
   private volatile boolean stalled;
   private volatile boolean closed;
 
@@ -110,7 +111,10 @@ final class ImapProxy implements AutoCloseable {
 
   /** While true, nothing the server sends reaches the clients (a hung server or network). */
   void stall(boolean stall) {
-    this.stalled = stall;
+    synchronized (stallLock) {
+      this.stalled = stall;
+      stallLock.notifyAll();
+    }
   }
 
   private void accept() {
@@ -148,12 +152,15 @@ final class ImapProxy implements AutoCloseable {
           if (c == '\n' || line.size() >= 65536) {
             byte[] bytes = line.toByteArray();
             line.reset();
-            while (!fromClient && stalled && !closed) {
-              Thread.onSpinWait();
-              try {
-                Thread.sleep(10);
-              } catch (InterruptedException e) {
-                return;
+            if (!fromClient) {
+              synchronized (stallLock) {
+                while (stalled && !closed) {
+                  try {
+                    stallLock.wait(); // woken by stall(false) or close()
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
               }
             }
             out.write(lines != null ? rewrite(countCommand(bytes, lines)) : filter(bytes));
@@ -186,6 +193,7 @@ final class ImapProxy implements AutoCloseable {
       String text = secret ? cmd : s.substring(f[0].length() + 1);
       commandLines.add(text);
       lines.add(text);
+      Await.signal();
     }
     return line;
   }
@@ -228,6 +236,9 @@ final class ImapProxy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    synchronized (stallLock) {
+      stallLock.notifyAll();
+    }
     try {
       server.close();
     } catch (IOException ignored) {

@@ -51,11 +51,13 @@ class ImapWatchTest {
       added.addAll(changes.added());
       changed.addAll(changes.changed());
       removed.addAll(changes.removed());
+      Await.signal();
     }
 
     @Override
     public void onDisconnected(MailException cause, Duration retryIn) {
       drops.add(cause);
+      Await.signal();
     }
 
     boolean hasSubject(String subject) {
@@ -64,20 +66,9 @@ class ImapWatchTest {
   }
 
   static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(20); // a short wait between checks of a condition, not a timing assumption
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(condition, what);
   }
+
 
   private void watchReportsDeliveriesAcrossACut(Set<String> hidden) throws Exception {
     GreenMailImap.User u = server.newUser();

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>As an extension, it also counts the succeeded and failed tests of the classes it is registered
  * on, and, when the whole run ends, writes the summary to {@code target/satchel-reliability.txt}
  * (relative to the working directory; the system property {@code satchel.reliability.report} names
- * another file) and prints it to standard output. Thread-safe.
+ * another file) and logs it at INFO through SLF4J. Thread-safe.
  */
 public final class ReliabilityReport implements BeforeAllCallback, TestWatcher {
   /** The system property that names the report file. */
@@ -202,7 +202,7 @@ public final class ReliabilityReport implements BeforeAllCallback, TestWatcher {
     }
   }
 
-  /** Closed by JUnit when the whole run ends: writes and prints the report. */
+  /** Closed by JUnit when the whole run ends: writes and logs the report. */
   private static final class EndOfRun implements AutoCloseable {
     private final AtomicInteger closed = new AtomicInteger();
 
@@ -217,7 +217,7 @@ public final class ReliabilityReport implements BeforeAllCallback, TestWatcher {
       } catch (UncheckedIOException e) {
         LOG.warn("could not write the reliability report to {}: {}", file, e.getMessage());
       }
-      System.out.print(summary().format());
+      LOG.info("reliability figures (also in {}):{}{}", file, System.lineSeparator(), summary().format());
     }
   }
 }
