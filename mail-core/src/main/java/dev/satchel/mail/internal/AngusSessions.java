@@ -11,6 +11,11 @@ import java.util.Properties;
  * Turns {@link MailSettings} into an Angus {@link Session} whose sockets always have finite
  * timeouts, verify the server's host name, use the settings' trust material, and never fall back to
  * plaintext when STARTTLS was asked for.
+ *
+ * <p>One configured trust, one verdict: Angus's socket-factory fallback is switched off for every
+ * protocol. With it on (Angus's default), a failed implicit-TLS handshake was retried on a second
+ * connection with the JVM's default {@code SSLSocketFactory}, so a certificate the settings refused
+ * but the JVM's default trust store accepted got the credentials.
  */
 public final class AngusSessions {
   private AngusSessions() {}
@@ -37,6 +42,8 @@ public final class AngusSessions {
     props.setProperty(p + "connectiontimeout", Long.toString(settings.connectTimeout().toMillis()));
     props.setProperty(p + "timeout", Long.toString(settings.readTimeout().toMillis()));
     props.setProperty(p + "writetimeout", Long.toString(settings.writeTimeout().toMillis()));
+    // Never retry a failed socket or handshake with another (default) socket factory.
+    props.setProperty(p + "socketFactory.fallback", "false");
     if (settings.credentials() != null) {
       props.setProperty(p + "user", settings.credentials().username());
     }
