@@ -9,6 +9,7 @@
 module dev.satchel.mail {
   requires static transitive org.jspecify;
   requires org.slf4j;
+  requires java.logging;
   requires transitive jakarta.mail;
   requires org.eclipse.angus.mail;
 

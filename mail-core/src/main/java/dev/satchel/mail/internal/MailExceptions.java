@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * The one place where Jakarta Mail's {@link MessagingException} (and the I/O errors inside it)
  * become a {@link MailException}.
  *
- * <p>Messages name the server and what to check; they never contain a secret. Protocol modules
- * call {@link #translate} and throw what it returns.
+ * <p>Messages name the server and what to check; they never contain a secret: server text they
+ * repeat, and the messages of the causes they carry, have every {@linkplain Secrets registered}
+ * secret redacted. Protocol modules call {@link #translate} and throw what it returns.
  */
 public final class MailExceptions {
   private MailExceptions() {}
@@ -43,23 +44,26 @@ public final class MailExceptions {
     if (e instanceof MailException me) {
       return me;
     }
-    if (e instanceof AuthenticationFailedException afe) {
-      return authenticationFailed(server, afe.getMessage(), afe);
-    }
+    Throwable cause = Secrets.scrub(e);
     Throwable io = ioCause(e);
+    if (e instanceof AuthenticationFailedException afe) {
+      // Angus reports an I/O failure during AUTH (a stalled or dropped answer) as an authentication
+      // failure carrying the I/O error: that is the connection, not the credentials.
+      return io != null ? connectionFailure(operation, server, io, e) : authenticationFailed(server, afe.getMessage(), afe);
+    }
     if (io != null) {
       return connectionFailure(operation, server, io, e);
     }
     if (hasConnectionExceptionCause(e)) {
       return new MailConnectionException(operation + " failed: the connection to " + server + " was lost or could not be"
-          + " opened" + detail(e.getMessage()), e);
+          + " opened" + detail(e.getMessage()), cause);
     }
     if (e instanceof FolderClosedException || e instanceof StoreClosedException) {
       return new MailConnectionException(operation + " failed: the connection to " + server + " was closed by the server"
-          + detail(e.getMessage()), e);
+          + detail(e.getMessage()), cause);
     }
     if (e instanceof FolderNotFoundException) {
-      return new MailCommandException(operation, "folder does not exist" + detail(e.getMessage()), e);
+      return new MailCommandException(operation, "folder does not exist" + detail(e.getMessage()), cause);
     }
     if (e instanceof MessagingException) {
       String msg = e.getMessage();
@@ -68,12 +72,12 @@ public final class MailExceptions {
           || msg.contains("STARTTLS required but not supported by server"))) {
         return new MailConnectionException(operation + " failed: " + server + " does not offer STARTTLS, and STARTTLS is"
             + " required, so the connection was closed before any credential was sent. Use Security.TLS on the"
-            + " implicit-TLS port, or check that this is the right server", e);
+            + " implicit-TLS port, or check that this is the right server", cause);
       }
       if (msg != null && looksLikeConnectionLoss(msg)) {
-        return new MailConnectionException(operation + " failed: the connection to " + server + " was lost" + detail(msg), e);
+        return new MailConnectionException(operation + " failed: the connection to " + server + " was lost" + detail(msg), cause);
       }
-      return new MailCommandException(operation, msg == null ? "" : msg.strip(), e);
+      return new MailCommandException(operation, msg == null ? "" : Secrets.redact(msg.strip()), cause);
     }
     if (e instanceof IOException) {
       return connectionFailure(operation, server, e, e);
@@ -82,7 +86,7 @@ public final class MailExceptions {
     // (NumberFormatException, NoSuchElementException, IndexOutOfBoundsException, ...): the session is
     // no longer in a known state.
     return new MailConnectionException(operation + " failed: " + server + " sent an answer that could not be understood ("
-        + e.getClass().getSimpleName() + detail(e.getMessage()) + "); the connection cannot be used further", e);
+        + e.getClass().getSimpleName() + detail(e.getMessage()) + "); the connection cannot be used further", cause);
   }
 
   /**
@@ -100,7 +104,7 @@ public final class MailExceptions {
     if (translated instanceof MailCommandException) {
       return new MailConnectionException("connect to " + server + " failed: the server's greeting or its answer while"
           + " connecting was refused or could not be understood" + detail(e.getMessage()) + "; check that the port is"
-          + " the " + server.protocol() + " port", e);
+          + " the " + server.protocol() + " port", Secrets.scrub(e));
     }
     return translated;
   }
@@ -112,7 +116,7 @@ public final class MailExceptions {
             ? ". Check the username and password; many providers need an app password or OAuth2 (check the token's"
               + " scope allows sending), and some need SMTP AUTH to be enabled for the account first"
             : ". Check the username and password; many providers need an app password or OAuth2, and some need IMAP/POP"
-              + " to be enabled in the account's web settings first"), cause);
+              + " to be enabled in the account's web settings first"), Secrets.scrub(cause));
   }
 
   private static MailConnectionException connectionFailure(String operation, Server server, Throwable io, Exception outer) {
@@ -135,7 +139,7 @@ public final class MailExceptions {
     } else {
       what = "I/O error talking to " + server + detail(io.getMessage());
     }
-    return new MailConnectionException(operation + " failed: " + what, outer);
+    return new MailConnectionException(operation + " failed: " + what, Secrets.scrub(outer));
   }
 
   /** The first I/O exception in the cause chain (Angus wraps them in several layers). */
@@ -184,7 +188,7 @@ public final class MailExceptions {
     if (text == null || text.isBlank()) {
       return "";
     }
-    String t = text.strip();
+    String t = Secrets.redact(text.strip());
     if (t.length() > 300) {
       t = t.substring(0, 300) + "...";
     }

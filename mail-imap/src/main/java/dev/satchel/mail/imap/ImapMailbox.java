@@ -8,6 +8,8 @@ import dev.satchel.mail.Folder;
 import dev.satchel.mail.FolderStatus;
 import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.MailConnectionException;
+import dev.satchel.mail.Security;
+import dev.satchel.mail.MailAuthenticationException;
 import dev.satchel.mail.MailException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Mailbox;
@@ -29,6 +31,8 @@ import dev.satchel.mail.UnsupportedCapabilityException;
 import dev.satchel.mail.Watch;
 import dev.satchel.mail.internal.AngusSessions;
 import dev.satchel.mail.internal.MailExceptions;
+import dev.satchel.mail.internal.OAuth2Tokens;
+import dev.satchel.mail.internal.Secrets;
 import dev.satchel.mail.internal.MimeWriter;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Flags;
@@ -77,6 +81,8 @@ final class ImapMailbox implements Mailbox {
   private final IMAPStore store;
   private final Set<Capability> capabilities;
   private final @Nullable RecordingSockets sockets;
+  /** The secret this mailbox logged in with, redacted from server text until {@link #close()}. */
+  private final Secrets.Registration secrets;
   /**
    * The server's capabilities after login, upper case. Kept here because asking Angus's store
    * borrows its connection, and while a folder holds the only one that opens (and logs in) another.
@@ -99,7 +105,8 @@ final class ImapMailbox implements Mailbox {
   private @Nullable IMAPProtocol newsProtocol;
 
   private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
-      @Nullable RecordingSockets sockets) {
+      @Nullable RecordingSockets sockets, Secrets.Registration secrets) {
+    this.secrets = secrets;
     this.settings = settings;
     this.options = options;
     this.store = store;
@@ -174,13 +181,8 @@ final class ImapMailbox implements Mailbox {
       sockets.install(extra, p, server, AngusSessions.properties(settings));
     }
     Session session = AngusSessions.session(settings, extra);
-    IMAPStore store;
-    try {
-      store = (IMAPStore) session.getStore(proto);
-    } catch (MessagingException e) {
-      throw new IllegalStateException("Angus imap provider missing for " + proto, e);
-    }
-    login(store, server, credentials);
+    SatchelImapStore store = new SatchelImapStore(session, proto, credentials instanceof Credentials.OAuth2);
+    Secrets.Registration secrets = login(store, server, credentials);
     try {
       if (store.hasCapability("ID")) {
         Map<String, String> id = new LinkedHashMap<>();
@@ -192,7 +194,7 @@ final class ImapMailbox implements Mailbox {
           LOG.debug("IMAP ID was refused by {}: {}", server, e.getMessage());
         }
       }
-      ImapMailbox box = new ImapMailbox(settings, options, store, EnumSet.noneOf(Capability.class), sockets);
+      ImapMailbox box = new ImapMailbox(settings, options, store, EnumSet.noneOf(Capability.class), sockets, secrets);
       box.serverCapabilities.addAll(box.onStore("CAPABILITY", protocol -> {
         Set<String> names = new java.util.HashSet<>();
         protocol.getCapabilities().keySet().forEach(c -> names.add(c.toUpperCase(java.util.Locale.ROOT)));
@@ -202,12 +204,16 @@ final class ImapMailbox implements Mailbox {
       return box;
     } catch (MessagingException e) {
       closeQuietly(store);
-      throw MailExceptions.translateConnect(server, e);
+      MailException failure = MailExceptions.translateConnect(server, e);
+      secrets.close();
+      throw failure;
     } catch (RuntimeException e) {
       closeQuietly(store);
       // Angus's response parser can fail with an unchecked exception on a malformed answer (for
       // example an unterminated FLAGS list in the SELECT answer): no session to go on with.
-      throw MailExceptions.translateConnect(server, e);
+      MailException failure = MailExceptions.translateConnect(server, e);
+      secrets.close();
+      throw failure;
     }
   }
 
@@ -219,22 +225,53 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
-  private static void login(IMAPStore store, Server server, Credentials credentials) {
+  /**
+   * Logs in; the returned registration keeps the secret in use {@linkplain Secrets redacted} from
+   * server text until the mailbox is closed. On failure the registration is closed after the
+   * exception (with redacted server text) was built.
+   */
+  private static Secrets.Registration login(SatchelImapStore store, Server server, Credentials credentials) {
+    Secrets.Registration secrets = Secrets.none();
+    int attempts = store.loginAttempts();
     try {
       if (credentials instanceof Credentials.Password pw) {
-        store.connect(server.host(), server.port(), pw.username(), new String(pw.secret()));
+        String secret = new String(pw.secret());
+        secrets = Secrets.register(pw.username(), secret);
+        store.connect(server.host(), server.port(), pw.username(), secret);
       } else if (credentials instanceof Credentials.OAuth2 oauth) {
+        String token = OAuth2Tokens.token(oauth, false, server);
+        secrets = Secrets.register(oauth.username(), token);
         try {
-          store.connect(server.host(), server.port(), oauth.username(), oauth.tokens().token(false));
+          store.connect(server.host(), server.port(), oauth.username(), token);
         } catch (AuthenticationFailedException first) {
           // the token may have expired: ask for a fresh one once
-          store.connect(server.host(), server.port(), oauth.username(), oauth.tokens().token(true));
+          String fresh = OAuth2Tokens.token(oauth, true, server);
+          Secrets.Registration refreshed = Secrets.register(oauth.username(), fresh);
+          secrets.close();
+          secrets = refreshed;
+          store.connect(server.host(), server.port(), oauth.username(), fresh);
         }
       }
+      return secrets;
     } catch (AuthenticationFailedException e) {
-      throw MailExceptions.authenticationFailed(server, e.getMessage(), e);
+      MailException failure = server.security() == Security.STARTTLS && store.loginAttempts() == attempts
+          // Angus reports a refused STARTTLS as an authentication failure; no credential was sent.
+          ? new MailConnectionException("connect to " + server + " failed: the server refused STARTTLS"
+              + (e.getMessage() == null ? "" : " (" + Secrets.redact(e.getMessage().strip()) + ")")
+              + ", and STARTTLS is required, so the connection was closed before any credential was sent. Use"
+              + " Security.TLS on the implicit-TLS port (usually 993), or check the server's TLS set-up",
+              Secrets.scrub(e))
+          : MailExceptions.authenticationFailed(server, e.getMessage(), e);
+      secrets.close();
+      throw failure;
     } catch (MessagingException e) {
-      throw MailExceptions.translateConnect(server, e);
+      MailException failure = SatchelImapStore.refusedForNoOAuth2(e)
+          ? new MailAuthenticationException(server + " does not offer OAuth2 (no AUTH=XOAUTH2 in its capabilities),"
+              + " so the OAuth2 token was not sent; use password credentials (an app password) for this server, or"
+              + " check that this is the provider's OAuth2-enabled IMAP host", null)
+          : MailExceptions.translateConnect(server, e);
+      secrets.close();
+      throw failure;
     }
   }
 
@@ -1190,8 +1227,9 @@ final class ImapMailbox implements Mailbox {
     try {
       store.close();
     } catch (MessagingException | RuntimeException e) {
-      LOG.debug("closing the IMAP store failed: {}", e.getMessage());
+      LOG.debug("closing the IMAP store failed: {}", Secrets.redact(String.valueOf(e.getMessage())));
     }
+    secrets.close();
   }
 
   @Override

@@ -10,6 +10,8 @@ import dev.satchel.mail.Security;
 import dev.satchel.mail.Server;
 import dev.satchel.mail.internal.AngusSessions;
 import dev.satchel.mail.internal.MailExceptions;
+import dev.satchel.mail.internal.OAuth2Tokens;
+import dev.satchel.mail.internal.Secrets;
 import dev.satchel.mail.spi.MailboxConnector;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
@@ -86,77 +88,85 @@ public final class Pop3Connector implements MailboxConnector {
     } catch (MessagingException e) {
       throw new IllegalStateException("Angus Mail's POP3 provider is missing from the class path (org.eclipse.angus:pop3)", e);
     }
-    login(store, settings, credentials);
+    Secrets.Registration secrets = login(store, settings, credentials);
     try {
       POP3Folder folder = (POP3Folder) store.getFolder("INBOX");
       folder.open(Folder.READ_WRITE);
       LOG.debug("connected to {} as {}", server, credentials.username());
-      return new Pop3Mailbox(settings, store, folder);
+      return new Pop3Mailbox(settings, store, folder, secrets);
     } catch (MessagingException | RuntimeException e) {
       closeQuietly(store);
-      throw MailExceptions.translateConnect(server, e);
+      RuntimeException failure = MailExceptions.translateConnect(server, e);
+      secrets.close();
+      throw failure;
     }
   }
 
-  private static void login(POP3Store store, MailSettings settings, Credentials credentials) {
+  /**
+   * Logs in; the returned registration keeps the secret in use {@linkplain Secrets redacted} from
+   * server text until the mailbox is closed. On failure it is closed after the exception was built.
+   */
+  private static Secrets.Registration login(POP3Store store, MailSettings settings, Credentials credentials) {
     Server server = settings.server();
     String user = credentials.username();
     if (credentials instanceof Credentials.Password password) {
       char[] secret = password.secret();
+      String text = new String(secret);
+      Secrets.Registration registration = Secrets.register(user, text);
       try {
-        store.connect(server.host(), server.port(), user, new String(secret));
+        store.connect(server.host(), server.port(), user, text);
+        return registration;
       } catch (MessagingException | RuntimeException e) {
-        throw loginFailure(server, e);
+        RuntimeException failure = loginFailure(server, e);
+        registration.close();
+        throw failure;
       } finally {
         java.util.Arrays.fill(secret, '\0');
       }
-      return;
     }
     Credentials.OAuth2 oauth = (Credentials.OAuth2) credentials;
+    String token = OAuth2Tokens.token(oauth, false, server);
+    Secrets.Registration registration = Secrets.register(user, token);
     try {
-      store.connect(server.host(), server.port(), user, token(oauth, false, server));
+      store.connect(server.host(), server.port(), user, token);
+      return registration;
     } catch (MessagingException | RuntimeException first) {
       if (!(first instanceof AuthenticationFailedException) || isStlsFailure(first)) {
-        throw loginFailure(server, first);
+        RuntimeException failure = loginFailure(server, first);
+        registration.close();
+        throw failure;
       }
       LOG.debug("XOAUTH2 token rejected by {}; asking for a fresh one", server);
+      String fresh = OAuth2Tokens.token(oauth, true, server);
+      Secrets.Registration refreshed = Secrets.register(user, fresh);
+      registration.close();
       try {
-        store.connect(server.host(), server.port(), user, token(oauth, true, server));
+        store.connect(server.host(), server.port(), user, fresh);
+        return refreshed;
       } catch (MessagingException | RuntimeException second) {
-        throw loginFailure(server, second);
+        RuntimeException failure = loginFailure(server, second);
+        refreshed.close();
+        throw failure;
       }
     }
-  }
-
-  private static String token(Credentials.OAuth2 oauth, boolean forceRefresh, Server server) {
-    String token;
-    try {
-      token = oauth.tokens().token(forceRefresh);
-    } catch (RuntimeException e) {
-      throw new MailAuthenticationException("the OAuth2 token source failed for " + server + ": "
-          + e.getClass().getSimpleName(), e);
-    }
-    if (token == null || token.isBlank()) {
-      throw new MailAuthenticationException("the OAuth2 token source returned no token for " + server, null);
-    }
-    return token;
   }
 
   private static RuntimeException loginFailure(Server server, Exception e) {
     if (isStlsFailure(e)) {
       return new MailConnectionException("connect to " + server + " failed: the server does not offer STLS (STARTTLS),"
           + " which these settings require; use Security.TLS on the POP3S port (usually 995) if the server has one."
-          + " Satchel never falls back to plaintext", e);
+          + " Satchel never falls back to plaintext", Secrets.scrub(e));
     }
     if (e instanceof AuthenticationFailedException afe && timedOut(afe)) {
       // Angus reports a read timeout while waiting for the greeting or a login answer as an
       // authentication failure carrying the I/O message.
       return new MailConnectionException("connect to " + server + " failed: timed out waiting for the server during"
-          + " login; check the host, port and firewall, or raise the read timeout in MailSettings", e);
+          + " login; check the host, port and firewall, or raise the read timeout in MailSettings", Secrets.scrub(e));
     }
     if (e instanceof AuthenticationFailedException afe && isEof(afe)) {
       // Angus reports a connection closed during login as an authentication failure.
-      return new MailConnectionException("connect to " + server + " failed: the server closed the connection during login", e);
+      return new MailConnectionException("connect to " + server + " failed: the server closed the connection during login",
+          Secrets.scrub(e));
     }
     if (e instanceof AuthenticationFailedException afe) {
       return MailExceptions.authenticationFailed(server, afe.getMessage(), afe);

@@ -25,6 +25,7 @@ import dev.satchel.mail.UnsupportedCapabilityException;
 import dev.satchel.mail.Watch;
 import dev.satchel.mail.internal.MailExceptions;
 import dev.satchel.mail.internal.MimeReader;
+import dev.satchel.mail.internal.Secrets;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
@@ -93,6 +94,8 @@ final class Pop3Mailbox implements Mailbox {
       + " most providers offer IMAP alongside POP3.";
 
   private final MailSettings settings;
+  /** The secret this mailbox logged in with, redacted from server text until {@link #close()}. */
+  private final Secrets.Registration secrets;
   private final POP3Store store;
   private final POP3Folder folder;
   private final Set<Capability> capabilities;
@@ -105,7 +108,8 @@ final class Pop3Mailbox implements Mailbox {
   private boolean broken;
   private boolean closed;
 
-  Pop3Mailbox(MailSettings settings, POP3Store store, POP3Folder folder) throws MessagingException {
+  Pop3Mailbox(MailSettings settings, POP3Store store, POP3Folder folder, Secrets.Registration secrets) throws MessagingException {
+    this.secrets = secrets;
     this.settings = settings;
     this.store = store;
     this.folder = folder;
@@ -425,13 +429,14 @@ final class Pop3Mailbox implements Mailbox {
     try {
       folder.close(commit);
     } catch (MessagingException | RuntimeException e) {
-      LOG.debug("closing the POP3 maildrop on {} failed: {}", settings.server(), e.toString());
+      LOG.debug("closing the POP3 maildrop on {} failed: {}", settings.server(), Secrets.redact(e.toString()));
     }
     try {
       store.close();
     } catch (MessagingException | RuntimeException e) {
-      LOG.debug("closing the POP3 connection to {} failed: {}", settings.server(), e.toString());
+      LOG.debug("closing the POP3 connection to {} failed: {}", settings.server(), Secrets.redact(e.toString()));
     }
+    secrets.close();
   }
 
   @Override

@@ -16,6 +16,8 @@ import dev.satchel.mail.Server;
 import dev.satchel.mail.Transport;
 import dev.satchel.mail.internal.AngusSessions;
 import dev.satchel.mail.internal.MailExceptions;
+import dev.satchel.mail.internal.OAuth2Tokens;
+import dev.satchel.mail.internal.Secrets;
 import dev.satchel.mail.internal.MimeWriter;
 import dev.satchel.mail.internal.SentFolder;
 import dev.satchel.mail.smtp.TrackingSmtpTransport.Phase;
@@ -64,6 +66,8 @@ final class SmtpTransport implements Transport {
   /** Whether the server offered SMTPUTF8 at the last connect: then connections are opened with UTF-8 enabled. */
   private boolean serverOffersUtf8;
   private boolean closed;
+  /** The secret of the current connection, redacted from server text until {@link #close()}. */
+  private Secrets.Registration secrets = Secrets.none();
 
   private SmtpTransport(MailSettings settings) {
     this.settings = settings;
@@ -159,12 +163,9 @@ final class SmtpTransport implements Transport {
     TrackingSmtpTransport t = transport;
     transport = null;
     if (t != null) {
-      try {
-        t.close();
-      } catch (MessagingException | RuntimeException e) {
-        log.debug("closing the SMTP connection to {} failed", server, e);
-      }
+      closeQuietly(t);
     }
+    secrets.close();
   }
 
   @Override
@@ -181,36 +182,33 @@ final class SmtpTransport implements Transport {
     } else if (credentials instanceof Credentials.Password p) {
       open(p.username(), new String(p.secret()));
     } else if (credentials instanceof Credentials.OAuth2 o) {
-      String token = token(o, false);
+      String token = OAuth2Tokens.token(o, false, server);
       try {
         open(o.username(), token);
       } catch (MailAuthenticationException refused) {
         log.debug("{} refused the OAuth2 token for {}; asking the token source for a fresh one and trying once more",
             server, o.username());
-        open(o.username(), token(o, true));
+        open(o.username(), OAuth2Tokens.token(o, true, server));
       }
     }
-  }
-
-  private String token(Credentials.OAuth2 o, boolean forceRefresh) {
-    String token;
-    try {
-      token = o.tokens().token(forceRefresh);
-    } catch (RuntimeException e) {
-      throw new MailAuthenticationException("the OAuth2 token source for " + o.username() + " failed ("
-          + e.getClass().getSimpleName() + "); check the token source before connecting to " + server, e);
-    }
-    if (token == null || token.isBlank()) {
-      throw new MailAuthenticationException("the OAuth2 token source for " + o.username()
-          + " returned no token; check the token source before connecting to " + server);
-    }
-    return token;
   }
 
   private void open(@Nullable String user, @Nullable String secret) {
     if (trace != null && user != null && secret != null) {
       trace.addSecret(user, secret);
     }
+    Secrets.Registration registration = user != null && secret != null ? Secrets.register(user, secret) : Secrets.none();
+    try {
+      openRegistered(user, secret);
+    } catch (RuntimeException e) {
+      registration.close();
+      throw e;
+    }
+    secrets.close();
+    secrets = registration;
+  }
+
+  private void openRegistered(@Nullable String user, @Nullable String secret) {
     boolean utf8 = serverOffersUtf8;
     TrackingSmtpTransport t = new TrackingSmtpTransport(utf8 ? utf8Session() : session, AngusSessions.protocolName(server),
         server.security() == dev.satchel.mail.Security.TLS, utf8);
@@ -222,7 +220,7 @@ final class SmtpTransport implements Transport {
     } catch (RuntimeException e) {
       closeQuietly(t);
       throw new MailConnectionException("connect to " + server + " failed: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
+          + (e.getMessage() == null ? "" : " (" + Secrets.redact(e.getMessage()) + ")"), Secrets.scrub(e));
     }
     if (user != null && !t.supportsExtension("AUTH") && !t.supportsExtension("AUTH=LOGIN")) {
       closeQuietly(t);
@@ -249,7 +247,7 @@ final class SmtpTransport implements Transport {
     try {
       t.close();
     } catch (MessagingException | RuntimeException e) {
-      log.debug("closing the SMTP connection to {} failed", server, e);
+      log.debug("closing the SMTP connection to {} failed", server, Secrets.scrub(e));
     }
   }
 
