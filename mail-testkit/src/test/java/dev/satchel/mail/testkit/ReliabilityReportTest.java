@@ -8,10 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -62,18 +59,6 @@ class ReliabilityReportTest {
       } else {
         System.setProperty(ReliabilityReport.FILE_PROPERTY, before);
       }
-    }
-  }
-
-  /** Keeps the fixture from running on its own. */
-  static final class FixtureOnly implements ExecutionCondition {
-    static final String PARAMETER = "dev.satchel.testkit.reliability.fixture";
-
-    @Override
-    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      return context.getConfigurationParameter(PARAMETER).map(Boolean::parseBoolean).orElse(false)
-          ? ConditionEvaluationResult.enabled("launched by ReliabilityReportTest")
-          : ConditionEvaluationResult.disabled("a fixture of ReliabilityReportTest, run only by it");
     }
   }
 
