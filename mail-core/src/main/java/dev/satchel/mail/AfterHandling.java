@@ -2,6 +2,7 @@ package dev.satchel.mail;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Set;
  *   <tr><th>action</th><th>IMAP</th><th>POP3</th><th>needs</th></tr>
  *   <tr><td>{@link #leave()}</td><td>yes</td><td>yes ("leave on server")</td><td>UNIQUE_IDS</td></tr>
  *   <tr><td>{@link #markSeen()}</td><td>yes</td><td>no</td><td>SERVER_FLAGS</td></tr>
- *   <tr><td>{@link #moveTo(String)}</td><td>yes</td><td>no</td><td>MOVE, FOLDERS</td></tr>
+ *   <tr><td>{@link #moveTo(String)}, {@link #moveTo(String, IfMissing)}</td><td>yes</td><td>no</td><td>MOVE, FOLDERS</td></tr>
  *   <tr><td>{@link #delete()}</td><td>yes</td><td>yes ("delete after download")</td><td>DELETE</td></tr>
  *   <tr><td>{@link #deleteAfter(Duration)}</td><td>yes</td><td>yes (storage-limited accounts)</td><td>DELETE</td></tr>
  * </table>
@@ -34,12 +35,35 @@ public sealed interface AfterHandling {
   }
 
   /**
-   * Moves the message to a folder (IMAP).
+   * Moves the message to a folder that must already exist (IMAP). Shorthand for {@code
+   * moveTo(folderName, IfMissing.FAIL)}: when the folder does not exist, every run of the processor
+   * fails at its start, before any message is handed over, with an {@link IllegalStateException}
+   * naming the folder and the account.
    *
-   * @throws IllegalArgumentException when the name is blank or holds CR, LF or NUL
+   * @throws IllegalArgumentException when the name is empty or holds CR, LF or NUL
    */
   static AfterHandling moveTo(String folderName) {
-    return new MoveTo(Folder.named(folderName).fullName());
+    return moveTo(folderName, IfMissing.FAIL);
+  }
+
+  /**
+   * Moves the message to a folder (IMAP), creating the folder first when {@code ifMissing} is
+   * {@link IfMissing#CREATE} and it does not exist.
+   *
+   * <pre>{@code
+   * .afterHandling(AfterHandling.moveTo("Processed", AfterHandling.IfMissing.CREATE))
+   * }</pre>
+   *
+   * <p>The processor looks for the folder at the start of every run, before any message is handed
+   * over, so a missing folder never leaves messages handled but not moved.
+   *
+   * @param folderName the destination's full name, with the server's hierarchy separator (for example
+   *     {@code "Archive/2025"}; some servers want {@code "INBOX.Processed"})
+   * @param ifMissing what to do when the folder does not exist
+   * @throws IllegalArgumentException when the name is empty or holds CR, LF or NUL
+   */
+  static AfterHandling moveTo(String folderName, IfMissing ifMissing) {
+    return new MoveTo(Folder.named(folderName).fullName(), ifMissing);
   }
 
   /** Deletes the message: at once over IMAP, at the end of the run (QUIT) over POP3. */
@@ -112,11 +136,37 @@ public sealed interface AfterHandling {
   }
 
   /**
+   * What {@link #moveTo(String, IfMissing)} does when its folder does not exist on the server.
+   */
+  enum IfMissing {
+    /**
+     * Fail every run at its start, before any message is handed over, with an {@link
+     * IllegalStateException} naming the folder and the account. The default: a mistyped name does not
+     * quietly create a folder.
+     */
+    FAIL,
+    /** Create the folder (IMAP CREATE) at the start of the run, then move messages into it. */
+    CREATE
+  }
+
+  /**
    * Move the message to a folder.
    *
    * @param folder the destination's full name
+   * @param ifMissing what to do when the folder does not exist
    */
-  record MoveTo(String folder) implements AfterHandling {
+  record MoveTo(String folder, IfMissing ifMissing) implements AfterHandling {
+    /** Checks that neither component is null. */
+    public MoveTo {
+      Objects.requireNonNull(folder, "folder");
+      Objects.requireNonNull(ifMissing, "ifMissing");
+    }
+
+    /** A move to a folder that must exist: {@code new MoveTo(folder, IfMissing.FAIL)}. */
+    public MoveTo(String folder) {
+      this(folder, IfMissing.FAIL);
+    }
+
     @Override
     public Set<Capability> requires() {
       return Set.copyOf(EnumSet.of(Capability.MOVE, Capability.FOLDERS));
@@ -124,7 +174,7 @@ public sealed interface AfterHandling {
 
     @Override
     public String toString() {
-      return "moveTo(\"" + folder + "\")";
+      return "moveTo(\"" + folder + "\"" + (ifMissing == IfMissing.FAIL ? "" : ", IfMissing." + ifMissing) + ")";
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -74,6 +75,7 @@ public final class InboxProcessor {
   private final Supplier<Mailbox> mailboxes;
   private final SyncStateStore store;
   private final String stateKey;
+  private final String account;
   private final String folderName;
   private final MessageHandler handler;
   private final AfterHandling afterHandling;
@@ -85,8 +87,9 @@ public final class InboxProcessor {
   private volatile boolean pushOffered;
 
   private InboxProcessor(Builder b, Supplier<Mailbox> mailboxes, SyncStateStore store, MessageHandler handler,
-      AfterHandling afterHandling, String stateKey) {
+      AfterHandling afterHandling, String stateKey, String account) {
     this.mailboxes = mailboxes;
+    this.account = account;
     this.store = store;
     this.handler = handler;
     this.afterHandling = afterHandling;
@@ -121,6 +124,9 @@ public final class InboxProcessor {
    * @return what the run did
    * @throws UnsupportedCapabilityException when the connection cannot do the after-handling action
    *     (or has no stable ids); a configuration error, not worth retrying
+   * @throws IllegalStateException when the folder to process, or the folder of {@link
+   *     AfterHandling#moveTo(String)}, does not exist (and the action does not create it); the message
+   *     names the folder and the account. Thrown before any message is handed over.
    * @throws MailException when the connection fails; what was handled up to then stays saved
    * @throws java.io.UncheckedIOException when the state store fails
    */
@@ -137,7 +143,9 @@ public final class InboxProcessor {
    * Starts running on a daemon thread: now, then every {@code interval}, and at once when an IMAP
    * folder reports new mail by push (IDLE) where the server offers it. Failed runs are retried with
    * exponential backoff (1 second doubling up to 5 minutes, with jitter). A configuration error
-   * ({@link UnsupportedCapabilityException}) stops the loop and is reported to the listener.
+   * ({@link UnsupportedCapabilityException}) stops the loop and is reported to the listener. A missing
+   * folder ({@link IllegalStateException} from {@link #runOnce()}) fails each run before any message
+   * is handed over and is retried like a lost connection, so creating the folder lets the loop go on.
    *
    * @param interval how long between runs when nothing is pushed; at least 1 second
    * @param listener told about each run and failure; its methods must return quickly
@@ -179,14 +187,45 @@ public final class InboxProcessor {
     if (folderName.equalsIgnoreCase(Folder.INBOX)) {
       return mailbox.inbox();
     }
-    return mailbox.folder(folderName).orElseThrow(() -> new MailCommandException("open folder " + folderName,
-        "no such folder", null));
+    // Not a MailCommandException: the server refused nothing, it listed no folder of that name.
+    return mailbox.folder(folderName).orElseThrow(() -> new IllegalStateException("the folder \"" + folderName
+        + "\" to process does not exist " + account + "; nothing was handed over. Check InboxProcessor.Builder.folder(...):"
+        + " it takes the full name with the server's hierarchy separator."));
+  }
+
+  /**
+   * The destination of {@link AfterHandling.MoveTo}, looked up (and created when asked to) before any
+   * message is handed over; null for the other actions.
+   */
+  private @Nullable Folder moveTarget(Mailbox mailbox) {
+    if (!(afterHandling instanceof AfterHandling.MoveTo m)) {
+      return null;
+    }
+    Optional<Folder> found = mailbox.folder(m.folder());
+    if (found.isPresent()) {
+      return found.get();
+    }
+    if (m.ifMissing() == AfterHandling.IfMissing.FAIL) {
+      // Not a MailCommandException: nothing was sent that the server could refuse.
+      throw new IllegalStateException("AfterHandling." + m + " cannot work: the folder \"" + m.folder()
+          + "\" does not exist " + account + ". Nothing was handed over or moved. Create the folder on the server,"
+          + " correct the name (the full name, with the server's hierarchy separator), or use AfterHandling.moveTo(\""
+          + m.folder() + "\", AfterHandling.IfMissing.CREATE) to let the processor create it.");
+    }
+    LOG.info("{}: creating folder \"{}\" for {}", stateKey, m.folder(), m);
+    try {
+      return mailbox.createFolder(m.folder());
+    } catch (MailCommandException e) {
+      // Another client may have created it since the look-up; otherwise the server's refusal stands.
+      return mailbox.folder(m.folder()).orElseThrow(() -> e);
+    }
   }
 
   private Report run(Mailbox mailbox) {
     checkCapabilities(mailbox.capabilities(), mailbox.protocol());
     pushOffered = mailbox.supports(Capability.PUSH);
     Folder folder = folder(mailbox);
+    Folder target = moveTarget(mailbox);
     SyncState saved = store.load(stateKey).orElseGet(() -> SyncState.initial(folder.fullName()));
     ProcessingBook book = ProcessingBook.from(saved);
     SyncState view = new SyncState(folder.fullName(), saved.uidValidity(), saved.uidNext(), saved.highestModSeq(), book.settled());
@@ -198,13 +237,13 @@ public final class InboxProcessor {
     book.update(now);
     Counts counts = new Counts();
     counts.found = changes.added().size();
-    redoActions(mailbox, folder, book, changes, counts);
+    redoActions(mailbox, folder, target, book, changes, counts);
     save(book, now, false);
     boolean anyPending = false;
     Saver saver = new Saver(book, now);
     try {
       for (MessageSummary summary : changes.added()) {
-        if (!handOver(mailbox, folder, summary, book, saver, counts)) {
+        if (!handOver(mailbox, folder, target, summary, book, saver, counts)) {
           anyPending = true;
         }
       }
@@ -219,8 +258,8 @@ public final class InboxProcessor {
   }
 
   /** Returns true when the message is settled (handled or dead-lettered). */
-  private boolean handOver(Mailbox mailbox, Folder folder, MessageSummary summary, ProcessingBook book, Saver saver,
-      Counts counts) {
+  private boolean handOver(Mailbox mailbox, Folder folder, @Nullable Folder target, MessageSummary summary,
+      ProcessingBook book, Saver saver, Counts counts) {
     String id = summary.uid().asString();
     Exception failure;
     try {
@@ -234,7 +273,7 @@ public final class InboxProcessor {
     }
     if (failure == null) {
       counts.handled++;
-      if (acknowledge(mailbox, folder, List.of(summary.uid()), true)) {
+      if (acknowledge(mailbox, folder, target, List.of(summary.uid()), true)) {
         counts.acknowledged++;
         if (afterHandling instanceof AfterHandling.MarkSeen) {
           book.flagged(id, "\\Seen");
@@ -269,7 +308,8 @@ public final class InboxProcessor {
   }
 
   /** Applies the action again to messages handled earlier that are still where they were. */
-  private void redoActions(Mailbox mailbox, Folder folder, ProcessingBook book, Changes changes, Counts counts) {
+  private void redoActions(Mailbox mailbox, Folder folder, @Nullable Folder target, ProcessingBook book, Changes changes,
+      Counts counts) {
     if (afterHandling instanceof AfterHandling.Leave || afterHandling instanceof AfterHandling.MarkSeen) {
       return;
     }
@@ -286,20 +326,22 @@ public final class InboxProcessor {
       }
       due.add(Uid.parse(id));
     });
-    if (!due.isEmpty() && acknowledge(mailbox, folder, due, false)) {
+    if (!due.isEmpty() && acknowledge(mailbox, folder, target, due, false)) {
       counts.acknowledged += due.size();
     }
   }
 
-  /** Applies the action; false when it did nothing or the server refused (the next run tries again). */
-  private boolean acknowledge(Mailbox mailbox, Folder folder, List<Uid> uids, boolean justHandled) {
+  /**
+   * Applies the action; false when it did nothing or the server refused (the next run tries again).
+   * {@code target} is the resolved destination of a move, null for the other actions.
+   */
+  private boolean acknowledge(Mailbox mailbox, Folder folder, @Nullable Folder target, List<Uid> uids,
+      boolean justHandled) {
     try {
       if (afterHandling instanceof AfterHandling.MarkSeen) {
         mailbox.addFlags(folder, uids, EnumSet.of(Flag.SEEN));
-      } else if (afterHandling instanceof AfterHandling.MoveTo m) {
-        Folder target = mailbox.folder(m.folder()).orElseThrow(() -> new MailCommandException("move to " + m.folder(),
-            "no such folder", null));
-        mailbox.move(folder, uids, target);
+      } else if (afterHandling instanceof AfterHandling.MoveTo) {
+        mailbox.move(folder, uids, Objects.requireNonNull(target, "target"));
       } else if (afterHandling instanceof AfterHandling.Delete) {
         mailbox.delete(folder, uids);
       } else if (afterHandling instanceof AfterHandling.DeleteAfter d && (!justHandled || d.age().isZero())) {
@@ -309,7 +351,8 @@ public final class InboxProcessor {
       }
       return true;
     } catch (MailCommandException e) {
-      LOG.warn("{}: {} of {} message(s) was refused; retried on the next run: {}", stateKey, afterHandling, uids.size(),
+      // Only the server's own refusals reach here; their message carries its response.
+      LOG.warn("{}: {} of {} message(s) did not take; retried on the next run: {}", stateKey, afterHandling, uids.size(),
           e.getMessage());
       return false;
     }
@@ -545,6 +588,7 @@ public final class InboxProcessor {
       }
       Supplier<Mailbox> source;
       String key;
+      String account;
       MailSettings s = settings;
       if (s != null) {
         if (!s.protocol().isIncoming()) {
@@ -564,15 +608,19 @@ public final class InboxProcessor {
         String user = s.credentials() == null ? "" : Objects.requireNonNull(s.credentials()).username();
         key = s.protocol().name().toLowerCase(java.util.Locale.ROOT) + ":" + user + "@" + server.host() + ":" + server.port()
             + "/" + folder;
+        account = "for " + s.protocol() + " account " + user + " on " + server.host() + ":" + server.port();
         source = () -> Mailbox.connect(s);
       } else if (mailboxes != null) {
         source = mailboxes;
         key = "inbox-processor/" + folder;
+        account = "in the mailbox from mailboxes(...)";
       } else {
         throw new IllegalStateException("settings(...) or mailboxes(...) is required");
       }
       String k = stateKey;
-      return new InboxProcessor(this, source, store, handler, afterHandling, k != null ? k : key);
+      String finalKey = k != null ? k : key;
+      return new InboxProcessor(this, source, store, handler, afterHandling, finalKey,
+          account + " (state key " + finalKey + ")");
     }
   }
 }

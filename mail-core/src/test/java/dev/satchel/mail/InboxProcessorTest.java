@@ -52,4 +52,17 @@ class InboxProcessorTest {
     assertThatThrownBy(() -> base(AfterHandling.leave()).build().start(Duration.ofMillis(10)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0.01S");
   }
+
+  @Test
+  void moveToFailsOnAMissingFolderUnlessToldToCreateIt() {
+    assertThat(AfterHandling.moveTo("Done")).isEqualTo(new AfterHandling.MoveTo("Done", AfterHandling.IfMissing.FAIL))
+        .isEqualTo(new AfterHandling.MoveTo("Done")).hasToString("moveTo(\"Done\")");
+    assertThat(AfterHandling.moveTo("Done", AfterHandling.IfMissing.CREATE))
+        .hasToString("moveTo(\"Done\", IfMissing.CREATE)")
+        .isNotEqualTo(AfterHandling.moveTo("Done"));
+    assertThatThrownBy(() -> AfterHandling.moveTo("", AfterHandling.IfMissing.CREATE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AfterHandling.MoveTo("Done", null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("ifMissing");
+  }
 }

@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>As an extension, it also counts the succeeded and failed tests of the classes it is registered
  * on, and, when the whole run ends, writes the summary to {@code target/satchel-reliability.txt}
  * (relative to the working directory; the system property {@code satchel.reliability.report} names
- * another file) and logs it at INFO through SLF4J. Thread-safe.
+ * another file) and logs it at INFO through SLF4J. Works on JUnit Jupiter 5.11 and later, including
+ * 5.11 and 5.12, which close only {@code ExtensionContext.Store.CloseableResource} values at the end
+ * of a run. Thread-safe.
  */
 public final class ReliabilityReport implements BeforeAllCallback, TestWatcher {
   /** The system property that names the report file. */
@@ -202,8 +204,17 @@ public final class ReliabilityReport implements BeforeAllCallback, TestWatcher {
     }
   }
 
-  /** Closed by JUnit when the whole run ends: writes and logs the report. */
-  private static final class EndOfRun implements AutoCloseable {
+  /**
+   * Closed by JUnit when the whole run ends: writes and logs the report. It is both kinds of value the
+   * store closes. JUnit Jupiter before 5.13 closes only {@link ExtensionContext.Store.CloseableResource}
+   * values and would never call a plain {@link AutoCloseable}; 5.13 and later (and 6.x) close an
+   * {@code AutoCloseable} once through {@link AutoCloseable#close()} (without the deprecation warning
+   * they log for a {@code CloseableResource} alone), and fall back to {@code CloseableResource} when
+   * {@code junit.jupiter.extensions.store.close.autocloseable.enabled} is false. The guard below keeps
+   * it to one report either way.
+   */
+  @SuppressWarnings("deprecation") // CloseableResource: deprecated in 5.13, the only contract before it
+  private static final class EndOfRun implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     private final AtomicInteger closed = new AtomicInteger();
 
     @Override

@@ -15,10 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -110,18 +107,6 @@ class TestMailServerExtensionTest {
     summary.printFailuresTo(new PrintWriter(failures), 20);
     assertThat(summary.getTotalFailureCount()).as("failures of %s:%n%s", fixture.getSimpleName(), failures).isZero();
     return summary;
-  }
-
-  /** Keeps the fixtures from running on their own, for example under {@code -Dtest=TestMailServer*}. */
-  static final class FixtureOnly implements ExecutionCondition {
-    static final String PARAMETER = "dev.satchel.testkit.fixture";
-
-    @Override
-    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      return context.getConfigurationParameter(PARAMETER).map(Boolean::parseBoolean).orElse(false)
-          ? ConditionEvaluationResult.enabled("launched by TestMailServerExtensionTest")
-          : ConditionEvaluationResult.disabled("a fixture of TestMailServerExtensionTest, run only by it");
-    }
   }
 
   @ExtendWith({FixtureOnly.class, TestMailServerExtension.class})
