@@ -15,6 +15,10 @@ module dev.satchel.mail {
 
   exports dev.satchel.mail;
   exports dev.satchel.mail.spi;
+  exports dev.satchel.mail.internal.wire to
+      dev.satchel.mail.imap,
+      dev.satchel.mail.pop3,
+      dev.satchel.mail.smtp;
   exports dev.satchel.mail.internal to
       dev.satchel.mail.imap,
       dev.satchel.mail.pop3,
