@@ -199,6 +199,8 @@ public final class Base64DecodingInputStream extends InputStream {
     if (end && cleanCount % 4 >= 2) {
       shortLastGroup = cleanCount % 4;
       padGroup();
+    } else if (end && cleanCount % 4 == 1) {
+      shortLastGroup = 1; // dropped below: one character carries no whole byte
     }
     int whole = cleanCount - cleanCount % 4;
     int n = whole == 0 ? 0 : Base64.getDecoder().decode(Arrays.copyOf(clean, whole), out);

@@ -113,4 +113,19 @@ class ImapUnparsableAnswersTest {
       assertThat(uids(imap.list(imap.inbox(), new UidRange(2, 3)))).containsExactly(2L, 3L);
     }
   }
+
+  @Test
+  void aTextPartWithInvalidBase64HasAProblemNamingThePart() throws IOException {
+    // GreenMail refuses to serve such a message (it decodes the part itself and fails), so a script does
+    String raw = "From: a@example.test\r\nTo: b@example.test\r\nSubject: bad base64\r\nMIME-Version: 1.0\r\n"
+        + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + "SGVsbG8sIHdvcmxk*!IQ\r\nSGk\r\n";
+    try (FetchScriptedImapServer server = new FetchScriptedImapServer(1).message(1, raw); Mailbox imap = connect(server)) {
+      Message m = imap.fetch(imap.inbox(), new Uid.Imap(7, 1));
+      assertThat(m.text()).hasValueSatisfying(t -> assertThat(t).startsWith("Hello, world!"));
+      assertThat(m.problems()).singleElement().asString()
+          .contains("part 1 (text/plain)").contains("invalid base64")
+          .contains("2 character(s) outside the base64 alphabet").contains("the last group has 1 of 4 characters");
+    }
+  }
 }
