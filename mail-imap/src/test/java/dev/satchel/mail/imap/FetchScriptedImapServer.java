@@ -71,7 +71,7 @@ final class FetchScriptedImapServer implements AutoCloseable {
     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
     OutputStream out = s.getOutputStream();
     String caps = "IMAP4rev1 UIDPLUS";
-    write(out, "* OK [CAPABILITY " + caps + "] fetch-scripted IMAP ready\r\n");
+    ScriptedImapServer.write(out, "* OK [CAPABILITY " + caps + "] fetch-scripted IMAP ready\r\n");
     int n = bodies.size();
     String line;
     while ((line = in.readLine()) != null) {
@@ -99,7 +99,7 @@ final class FetchScriptedImapServer implements AutoCloseable {
         case "LOGOUT" -> "* BYE bye\r\n" + ok;
         default -> ok;
       };
-      write(out, answer);
+      ScriptedImapServer.write(out, answer);
       if (verb.equals("LOGOUT")) {
         return;
       }
@@ -183,11 +183,6 @@ final class FetchScriptedImapServer implements AutoCloseable {
     StringBuilder sb = new StringBuilder();
     uids.forEach(u -> sb.append(' ').append(u));
     return sb.toString();
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
   }
 
   @Override
