@@ -13,6 +13,10 @@ import java.util.Objects;
  * a time and decodes them with the JDK's block decoder, which is several times faster than decoding
  * byte by byte (Angus's {@code BASE64DecoderStream} was the bottleneck of attachment downloads).
  *
+ * <p>Lenient is not silent: {@link #problems()} says what was wrong with the input read so far
+ * (characters outside the alphabet other than white space, padding in the wrong place, a last group
+ * with fewer than 4 characters), so that a reader can report it the way {@link MimeReader} does.
+ *
  * <p>Not thread-safe. Closing it closes the wrapped stream.
  */
 public final class Base64DecodingInputStream extends InputStream {
@@ -46,6 +50,11 @@ public final class Base64DecodingInputStream extends InputStream {
   private int outPos;
   private int outEnd;
   private boolean closed;
+  private long foreign;
+  private long strayPadding;
+  private int shortLastGroup;
+  /** The '=' still expected after the one that ended a group ("QQ==" has one more). */
+  private int padsToSkip;
 
   /** Decodes {@code in}, which holds base64 text. */
   public Base64DecodingInputStream(InputStream in) {
@@ -75,6 +84,25 @@ public final class Base64DecodingInputStream extends InputStream {
     return n;
   }
 
+  /**
+   * What was wrong with the base64 text read so far, in words; empty when it was clean. Complete once
+   * the stream was read to its end.
+   */
+  public java.util.List<String> problems() {
+    java.util.List<String> out = new java.util.ArrayList<>(3);
+    if (foreign > 0) {
+      out.add(foreign + " character(s) outside the base64 alphabet were skipped");
+    }
+    if (strayPadding > 0) {
+      out.add(strayPadding + " padding character(s) in the wrong place were skipped");
+    }
+    if (shortLastGroup > 0) {
+      out.add("the last group has " + shortLastGroup + " of 4 characters"
+          + (shortLastGroup == 1 ? ", which carry no whole byte and were dropped" : " and no padding"));
+    }
+    return out;
+  }
+
   @Override
   public int available() {
     return outEnd - outPos;
@@ -97,6 +125,9 @@ public final class Base64DecodingInputStream extends InputStream {
       collect();
       boolean end = inputDone && rawPos >= rawEnd;
       if (end && cleanCount < 2) {
+        if (cleanCount == 1 && shortLastGroup == 0) {
+          shortLastGroup = 1;
+        }
         return false; // nothing, or one lone character that carries no whole byte
       }
       decode(end);
@@ -131,17 +162,29 @@ public final class Base64DecodingInputStream extends InputStream {
         runEnd++;
       }
       if (runEnd > rawPos) {
+        padsToSkip = 0;
         System.arraycopy(raw, rawPos, clean, cleanCount, runEnd - rawPos);
         cleanCount += runEnd - rawPos;
         rawPos = runEnd;
         continue;
       }
-      byte kind = ALPHABET[raw[rawPos++] & 0xFF];
+      int b = raw[rawPos++] & 0xFF;
+      byte kind = ALPHABET[b];
       if (kind == 2 && cleanCount % 4 >= 2) {
+        padsToSkip = 4 - cleanCount % 4 - 1;
         padGroup();
         return;
       }
-      // anything else (line breaks, stray padding, bytes outside the alphabet) is skipped
+      // anything else (line breaks, stray padding, bytes outside the alphabet) is skipped, and noted
+      if (kind == 2) {
+        if (padsToSkip > 0) {
+          padsToSkip--;
+        } else {
+          strayPadding++;
+        }
+      } else if (b != '\r' && b != '\n' && b != ' ' && b != '\t') {
+        foreign++;
+      }
     }
   }
 
@@ -154,7 +197,10 @@ public final class Base64DecodingInputStream extends InputStream {
   /** Decodes the whole groups in {@code clean}; at the end also a final group of 2 or 3 characters. */
   private void decode(boolean end) {
     if (end && cleanCount % 4 >= 2) {
+      shortLastGroup = cleanCount % 4;
       padGroup();
+    } else if (end && cleanCount % 4 == 1) {
+      shortLastGroup = 1; // dropped below: one character carries no whole byte
     }
     int whole = cleanCount - cleanCount % 4;
     int n = whole == 0 ? 0 : Base64.getDecoder().decode(Arrays.copyOf(clean, whole), out);

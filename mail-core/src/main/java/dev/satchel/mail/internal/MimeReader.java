@@ -161,7 +161,16 @@ public final class MimeReader {
 
   /** The envelope from parsed header fields; lenient as {@link #envelope(MimeMessage)}; never throws. */
   public static Envelope envelope(InternetHeaders headers) {
-    return envelope(headers::getHeader, false, p -> {});
+    return envelope(headers, p -> {});
+  }
+
+  /**
+   * As {@link #envelope(InternetHeaders)}, telling {@code problems} what could not be read (an
+   * unrecognisable date, addresses that were dropped, broken encoded words), as {@link #read} lists
+   * them in {@link Message#problems()}.
+   */
+  public static Envelope envelope(InternetHeaders headers, Consumer<String> problems) {
+    return envelope(headers::getHeader, false, problems);
   }
 
   /**

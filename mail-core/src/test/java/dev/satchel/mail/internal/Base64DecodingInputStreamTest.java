@@ -105,4 +105,35 @@ class Base64DecodingInputStreamTest {
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
+
+  private static java.util.List<String> problemsOf(byte[] encoded, long seed) throws IOException {
+    try (Base64DecodingInputStream in = new Base64DecodingInputStream(trickling(encoded, seed, 7))) {
+      in.readAllBytes();
+      return in.problems();
+    }
+  }
+
+  @Test
+  void wellFormedBase64HasNoProblemsHoweverItArrives() {
+    qt().forAll(integers().between(0, 5000), longs().all()).checkAssert((n, seed) -> {
+      byte[] data = new byte[n];
+      new Random(seed).nextBytes(data);
+      byte[] encoded = Base64.getMimeEncoder().encode(data);
+      try {
+        assertThat(problemsOf(encoded, seed)).isEmpty();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  @Test
+  void invalidBase64IsDecodedLenientlyAndReported() throws IOException {
+    byte[] bad = "SGVsbG8sIHdvcmxk*!=IQ\r\nSGk\r\n".getBytes(StandardCharsets.US_ASCII);
+    assertThat(problemsOf(bad, 1)).containsExactly("2 character(s) outside the base64 alphabet were skipped",
+        "1 padding character(s) in the wrong place were skipped",
+        "the last group has 1 of 4 characters, which carry no whole byte and were dropped");
+    assertThat(problemsOf("SGk".getBytes(StandardCharsets.US_ASCII), 1))
+        .containsExactly("the last group has 3 of 4 characters and no padding");
+  }
 }

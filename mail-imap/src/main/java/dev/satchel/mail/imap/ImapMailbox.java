@@ -52,7 +52,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
@@ -162,6 +161,10 @@ final class ImapMailbox implements Mailbox {
     Properties extra = new Properties();
     extra.setProperty(p + "peek", "true");
     extra.setProperty(p + "throwsearchexception", "true");
+    // Angus validates every ENVELOPE address when this is true and drops the whole FETCH response
+    // when one fails ("ignoring bad response", at FINE), so a message from "postmaster" (Dovecot:
+    // "MISSING_DOMAIN") vanished from listings. Satchel checks addresses itself (AddressCache).
+    extra.setProperty("mail.mime.address.strict", "false");
     // Two connections: one keeps the selected folder, one serves store commands (STATUS, LIST, ...);
     // with one, Angus opened, authenticated and logged out a new connection for every STATUS.
     extra.setProperty(p + "connectionpoolsize", "2");
@@ -833,25 +836,15 @@ final class ImapMailbox implements Mailbox {
     inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
     int total = messageCount(folder);
     int want = Math.min(count, total);
-    Map<Long, MessageSummary> byUid = new TreeMap<>(Collections.reverseOrder());
-    AddressCache cache = new AddressCache();
+    List<MessageSummary> out = new ArrayList<>(want);
+    ImapSummaries summaries = new ImapSummaries(this, folder, validity);
     int batch = options.listBatchSize();
     // Sequence numbers are stable across these FETCH commands: a server may not send EXPUNGE during FETCH.
     for (int hi = total; hi > total - want; hi -= batch) {
       int lo = Math.max(total - want + 1, hi - batch + 1);
-      String cmd = "FETCH " + lo + ":" + hi + " " + Imap.SUMMARY_ITEMS;
-      Response[] r = inFolder(folder, "listNewest " + folder.fullName(), p -> Imap.run(p, cmd, null));
-      for (Response x : r) {
-        if (x instanceof FetchResponse fr) {
-          MessageSummary m = Imap.summary(fr, validity, cache);
-          if (m != null) {
-            sawInView(((Uid.Imap) m.uid()).uid());
-            byUid.put(((Uid.Imap) m.uid()).uid(), m);
-          }
-        }
-      }
+      out.addAll(summaries.bySequence(lo, hi));
     }
-    return byUid.values().stream().limit(want).toList();
+    return out;
   }
 
   /** UIDs matching a raw search key, sorted. */
@@ -862,29 +855,12 @@ final class ImapMailbox implements Mailbox {
     return found;
   }
 
-  /** Summaries for sorted UIDs, one UID FETCH per batch, oldest first. */
+  /**
+   * Summaries for sorted UIDs, one UID FETCH per batch, oldest first: every UID that still exists is
+   * in the answer, malformed or not (see {@link ImapSummaries}).
+   */
   List<MessageSummary> summaries(Folder folder, long validity, long[] uids) {
-    List<MessageSummary> out = new ArrayList<>(uids.length);
-    AddressCache cache = new AddressCache();
-    int batch = options.listBatchSize();
-    for (int i = 0; i < uids.length; i += batch) {
-      long[] chunk = Arrays.copyOfRange(uids, i, Math.min(uids.length, i + batch));
-      String cmd = "UID FETCH " + Imap.uidSet(chunk) + " " + Imap.SUMMARY_ITEMS;
-      Response[] r = inFolder(folder, "list " + folder.fullName(), p -> Imap.run(p, cmd, null));
-      List<MessageSummary> part = new ArrayList<>(chunk.length);
-      for (Response x : r) {
-        if (x instanceof FetchResponse fr) {
-          MessageSummary m = Imap.summary(fr, validity, cache);
-          if (m != null && Arrays.binarySearch(chunk, ((Uid.Imap) m.uid()).uid()) >= 0) {
-            sawInView(((Uid.Imap) m.uid()).uid());
-            part.add(m);
-          }
-        }
-      }
-      part.sort((a, b) -> Long.compare(((Uid.Imap) a.uid()).uid(), ((Uid.Imap) b.uid()).uid()));
-      out.addAll(part);
-    }
-    return out;
+    return new ImapSummaries(this, folder, validity).byUid(uids);
   }
 
   @Override
@@ -1192,13 +1168,25 @@ final class ImapMailbox implements Mailbox {
     });
   }
 
-  /** Flags of every message, by UID (one UID FETCH). */
+  /**
+   * Flags of every message, by UID (one UID FETCH). When fewer messages answered than the folder
+   * holds (Angus drops an answer it cannot parse), one UID SEARCH ALL finds the others, which are
+   * given no flags rather than left out.
+   */
   Map<Long, Set<String>> allFlags(Folder folder) {
-    if (messageCount(folder) == 0) {
+    int count = messageCount(folder);
+    if (count == 0) {
       return Map.of();
     }
     Map<Long, Set<String>> flags =
         flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
+    if (flags.size() < messageCount(folder)) {
+      for (long uid : uidSearch(folder, "ALL")) {
+        if (flags.putIfAbsent(uid, Set.of()) == null) {
+          LOG.warn("the server's flags for message UID {} in {} could not be parsed; taken as none", uid, folder.fullName());
+        }
+      }
+    }
     flags.keySet().forEach(this::sawInView);
     return flags;
   }

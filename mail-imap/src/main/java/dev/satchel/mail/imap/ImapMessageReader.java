@@ -36,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  * partial fetches when opened. Every fetch uses BODY.PEEK, so \Seen is never set.
  */
 final class ImapMessageReader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImapMessageReader.class);
+
+  static final String WHOLE = "the server's ENVELOPE or BODYSTRUCTURE for this message could not be parsed;"
+      + " the message was fetched whole and parsed by Satchel";
   private final ImapMailbox mailbox;
   private final Folder folder;
   private final long validity;
@@ -64,8 +68,8 @@ final class ImapMessageReader {
         found = fr;
       }
     }
-    if (found == null) {
-      throw ImapMailbox.noSuchMessage("fetch", folder, uid);
+    if (found == null || found.getItem(org.eclipse.angus.mail.imap.protocol.ENVELOPE.class) == null) {
+      return readWhole();
     }
     MessageSummary summary = Imap.summary(found, validity);
     if (summary == null) {
@@ -91,9 +95,58 @@ final class ImapMessageReader {
         Optional.ofNullable(html == null ? null : texts.get(html.section())), parts, problems);
   }
 
+  /**
+   * The second try for a message whose answer to the first FETCH was missing (Angus drops a FETCH
+   * response it cannot parse): the whole message in one FETCH, parsed by Satchel's MimeReader as over
+   * POP3, held in memory, with a problem saying so.
+   *
+   * @throws dev.satchel.mail.MailCommandException when the message no longer exists, or when this
+   *     answer cannot be parsed either (then the message cannot be read over IMAP at all)
+   */
+  private Message readWhole() {
+    String cmd = "UID FETCH " + uid + " (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])";
+    Response[] r = mailbox.inFolder(folder, "fetch UID " + uid, p -> Imap.run(p, cmd, null));
+    for (Response x : r) {
+      if (x instanceof FetchResponse fr && Imap.uidOf(fr) == uid) {
+        BODY whole = body(fr, "");
+        if (whole != null && whole.getByteArray() != null) {
+          return whole(fr, whole.getByteArray());
+        }
+      }
+    }
+    long[] exists = mailbox.uidSearch(folder, "UID " + uid);
+    if (exists.length == 0 || exists[0] != uid) {
+      throw ImapMailbox.noSuchMessage("fetch", folder, uid);
+    }
+    LOG.warn("the server's answers for message UID {} in {} could not be parsed; it cannot be fetched", uid,
+        folder.fullName());
+    throw new dev.satchel.mail.MailCommandException("fetch UID " + uid, "the server's answers for message UID " + uid
+        + " in " + folder.fullName() + " could not be parsed (neither the ENVELOPE and BODYSTRUCTURE nor the whole"
+        + " message); it cannot be read over IMAP", null);
+  }
+
+  private Message whole(FetchResponse fr, ByteArray raw) {
+    LOG.warn("the server's ENVELOPE or BODYSTRUCTURE for message UID {} in {} could not be parsed; the message was"
+        + " fetched whole and parsed by Satchel", uid, folder.fullName());
+    Message m = dev.satchel.mail.internal.MimeReader.read(
+        new ByteArrayInputStream(raw.getBytes(), raw.getStart(), raw.getCount()), new dev.satchel.mail.Uid.Imap(validity, uid));
+    List<String> all = new ArrayList<>();
+    all.add(WHOLE);
+    all.addAll(m.problems());
+    org.eclipse.angus.mail.imap.protocol.FLAGS flags = fr.getItem(org.eclipse.angus.mail.imap.protocol.FLAGS.class);
+    org.eclipse.angus.mail.imap.protocol.RFC822SIZE size = fr.getItem(org.eclipse.angus.mail.imap.protocol.RFC822SIZE.class);
+    org.eclipse.angus.mail.imap.protocol.INTERNALDATE date =
+        fr.getItem(org.eclipse.angus.mail.imap.protocol.INTERNALDATE.class);
+    MessageSummary summary = new MessageSummary(m.uid(), flags == null ? java.util.Set.of() : Imap.systemFlags(flags),
+        flags == null ? java.util.Set.of() : Imap.keywords(flags), size == null ? raw.getCount() : size.size,
+        date == null || date.getDate() == null ? Optional.empty() : Optional.of(date.getDate().toInstant()),
+        m.envelope(), all);
+    return new Message(summary, m.headers(), m.text(), m.html(), m.parts(), all);
+  }
+
   private static @Nullable BODY body(FetchResponse fr, String section) {
     for (int i = 0; i < fr.getItemCount(); i++) {
-      if (fr.getItem(i) instanceof BODY b && section.equalsIgnoreCase(b.getSection())) {
+      if (fr.getItem(i) instanceof BODY b && section.equalsIgnoreCase(b.getSection() == null ? "" : b.getSection())) {
         return b;
       }
     }
@@ -174,17 +227,22 @@ final class ImapMessageReader {
           continue;
         }
         ByteArray ba = b.getByteArray();
-        out.put(l.section(), decodeText(new ByteArrayInputStream(ba.getBytes(), ba.getStart(), ba.getCount()), l.bs()));
+        out.put(l.section(), decodeText(new ByteArrayInputStream(ba.getBytes(), ba.getStart(), ba.getCount()), l));
       }
     }
     return out;
   }
 
-  private String decodeText(InputStream raw, BODYSTRUCTURE bs) {
+  private String decodeText(InputStream raw, Leaf leaf) {
+    BODYSTRUCTURE bs = leaf.bs();
     Charset cs = charset(bs.cParams);
     try (InputStream in = decode(raw, bs.encoding)) {
       // Message.text()/html() promise line breaks as \n, as MimeReader gives them over POP3
       String text = new String(in.readAllBytes(), cs).replace("\r\n", "\n").replace('\r', '\n');
+      if (in instanceof Base64DecodingInputStream b64 && !b64.problems().isEmpty()) {
+        problems.add("part " + leaf.section() + " (" + mediaType(bs) + "): invalid base64: "
+            + String.join("; ", b64.problems()) + "; decoded what could be read");
+      }
       boolean plain = "text".equalsIgnoreCase(bs.type) && "plain".equalsIgnoreCase(bs.subtype);
       if (plain && bs.cParams != null && FlowedText.isFlowed(bs.cParams.get("format"))) {
         return FlowedText.unwrap(text, FlowedText.deletesSpace(bs.cParams.get("delsp")));

@@ -72,7 +72,8 @@ final class ScriptedImapServer implements AutoCloseable {
     }
   }
 
-  private static void write(OutputStream out, String text) throws IOException {
+  /** Writes {@code text} as ISO-8859-1 and flushes; shared with {@link FetchScriptedImapServer}. */
+  static void write(OutputStream out, String text) throws IOException {
     out.write(text.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
