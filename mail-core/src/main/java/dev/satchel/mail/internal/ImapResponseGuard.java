@@ -67,6 +67,7 @@ final class ImapResponseGuard implements ResponseGuard {
   private int depth;
   private long untaggedStatus;
   private long untaggedData;
+  private long completed;
   // COMPRESS=DEFLATE
   private @org.jspecify.annotations.Nullable Inflater inflater;
   private byte @org.jspecify.annotations.Nullable [] inflated;
@@ -268,7 +269,13 @@ final class ImapResponseGuard implements ResponseGuard {
     responseEnd();
   }
 
+  /** How many complete responses the guard has seen (for tests). */
+  long completed() {
+    return completed;
+  }
+
   private void responseEnd() throws ServerLimitException {
+    completed++;
     String first = atom(0);
     if (first.equals("*") || first.equals("+")) {
       String second = first.equals("+") ? "" : atom(first.length() + 1).toUpperCase(Locale.ROOT);
