@@ -598,8 +598,9 @@ final class ImapMailbox implements Mailbox {
   }
 
   long uidValidity(Folder folder) {
+    IMAPFolder f = select(folder);
     try {
-      return select(folder).getUIDValidity();
+      return f.getUIDValidity();
     } catch (MessagingException | RuntimeException e) {
       throw fail("UIDVALIDITY of " + folder.fullName(), e);
     }
