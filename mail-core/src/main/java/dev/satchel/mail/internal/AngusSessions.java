@@ -6,11 +6,14 @@ import dev.satchel.mail.Server;
 import jakarta.mail.Session;
 import java.util.Locale;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Turns {@link MailSettings} into an Angus {@link Session} whose sockets always have finite
  * timeouts, verify the server's host name, use the settings' trust material, and never fall back to
- * plaintext when STARTTLS was asked for.
+ * plaintext when STARTTLS was asked for. For IMAP and POP3 the sockets also check what the server
+ * sends against {@link WireLimits#DEFAULT} ({@link GuardedSockets}), so that a server cannot make
+ * Angus allocate without bound.
  *
  * <p>One configured trust, one verdict: Angus's socket-factory fallback is switched off for every
  * protocol. With it on (Angus's default), a failed implicit-TLS handshake was retried on a second
@@ -47,24 +50,40 @@ public final class AngusSessions {
     if (settings.credentials() != null) {
       props.setProperty(p + "user", settings.credentials().username());
     }
+    boolean guarded = GuardedSockets.guards(server.protocol());
     switch (server.security()) {
       case TLS -> {
         props.setProperty(p + "ssl.enable", "true");
-        props.put(p + "ssl.socketFactory", settings.tls().sslContext().getSocketFactory());
+        props.put(p + "ssl.socketFactory", tlsFactory(settings, guarded));
         props.setProperty(p + "ssl.checkserveridentity", "true");
       }
       case STARTTLS -> {
         props.setProperty(p + "starttls.enable", "true");
         props.setProperty(p + "starttls.required", "true");
         // POP3 calls STLS "starttls" in Angus too; the properties above cover it.
-        props.put(p + "ssl.socketFactory", settings.tls().sslContext().getSocketFactory());
+        props.put(p + "ssl.socketFactory", tlsFactory(settings, guarded));
         props.setProperty(p + "ssl.checkserveridentity", "true");
+        if (guarded) {
+          props.put(p + "socketFactory", GuardedSockets.plain(server.protocol(), WireLimits.DEFAULT));
+        }
       }
       case NONE -> {
         props.setProperty(p + "starttls.enable", "false");
+        if (guarded) {
+          props.put(p + "socketFactory", GuardedSockets.plain(server.protocol(), WireLimits.DEFAULT));
+        }
       }
     }
     return props;
+  }
+
+  /**
+   * The settings' TLS socket factory; for IMAP and POP3 wrapped so that what the server sends is
+   * checked against {@link WireLimits#DEFAULT} before Angus reads it (see {@link GuardedSockets}).
+   */
+  private static SSLSocketFactory tlsFactory(MailSettings settings, boolean guarded) {
+    SSLSocketFactory tls = settings.tls().sslContext().getSocketFactory();
+    return guarded ? GuardedSockets.tls(tls, settings.server().protocol(), WireLimits.DEFAULT) : tls;
   }
 
   /** A new, unshared session for the settings with {@code extra} properties added. */

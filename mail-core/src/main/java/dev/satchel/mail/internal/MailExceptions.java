@@ -45,6 +45,11 @@ public final class MailExceptions {
       return me;
     }
     Throwable cause = Secrets.scrub(e);
+    String limit = limitExceeded(e);
+    if (limit != null) {
+      return new MailConnectionException(operation + " failed: " + server + " sent more than Satchel accepts, so the"
+          + " connection was closed: " + limit, cause);
+    }
     Throwable io = ioCause(e);
     if (e instanceof AuthenticationFailedException afe) {
       // Angus reports an I/O failure during AUTH (a stalled or dropped answer) as an authentication
@@ -148,6 +153,32 @@ public final class MailExceptions {
     for (int depth = 0; t != null && depth < 10; depth++) {
       if (t instanceof IOException) {
         return t;
+      }
+      Throwable next = t instanceof MessagingException me && me.getNextException() != null ? me.getNextException() : t.getCause();
+      if (next == t) {
+        break;
+      }
+      t = next;
+    }
+    return null;
+  }
+
+  /**
+   * The message of a {@link ServerLimitException} behind {@code e}, or null. Angus's IMAP layer turns
+   * the I/O error into a synthetic {@code * BYE} response and keeps only its text (for example in a
+   * {@code FolderClosedException}), so the text is looked for in the messages too.
+   */
+  static @Nullable String limitExceeded(Throwable e) {
+    String marker = ServerLimitException.class.getName() + ": ";
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 10; depth++) {
+      if (t instanceof ServerLimitException sle) {
+        return sle.getMessage();
+      }
+      String m = t.getMessage();
+      int at = m == null ? -1 : m.indexOf(marker);
+      if (m != null && at >= 0) {
+        return m.substring(at + marker.length()).strip();
       }
       Throwable next = t instanceof MessagingException me && me.getNextException() != null ? me.getNextException() : t.getCause();
       if (next == t) {

@@ -267,7 +267,8 @@ final class ImapMailbox implements Mailbox {
           : MailExceptions.authenticationFailed(server, e.getMessage(), e);
       secrets.close();
       throw failure;
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
+      // a RuntimeException: Angus failed on a malformed answer (or a MailException from the token source)
       MailException failure = SatchelImapStore.refusedForNoOAuth2(e)
           ? new MailAuthenticationException(server + " does not offer OAuth2 (no AUTH=XOAUTH2 in its capabilities),"
               + " so the OAuth2 token was not sent; use password credentials (an app password) for this server, or"
@@ -374,7 +375,7 @@ final class ImapMailbox implements Mailbox {
       f.open(jakarta.mail.Folder.READ_WRITE);
       opened(f);
       return f;
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail("select " + folder.fullName(), e);
     }
   }
@@ -447,7 +448,7 @@ final class ImapMailbox implements Mailbox {
       long highest = f.getHighestModSeq();
       return new Resync(f.getUIDValidity(), next > 0 ? OptionalLong.of(next) : OptionalLong.empty(),
           highest > 0 ? OptionalLong.of(highest) : OptionalLong.empty(), changed, vanished);
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail("select " + folder.fullName(), e);
     }
   }
@@ -526,7 +527,7 @@ final class ImapMailbox implements Mailbox {
     }
     try {
       return f.getMessageCount();
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail("message count of " + folder.fullName(), e);
     }
   }
@@ -619,7 +620,7 @@ final class ImapMailbox implements Mailbox {
     IMAPFolder f = select(folder);
     try {
       return (T) f.doCommand(p -> cmd.run(p));
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail(operation, e);
     }
   }
@@ -631,15 +632,16 @@ final class ImapMailbox implements Mailbox {
     try {
       IMAPFolder root = (IMAPFolder) store.getDefaultFolder();
       return (T) root.doCommand(p -> cmd.run(p));
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail(operation, e);
     }
   }
 
   long uidValidity(Folder folder) {
+    IMAPFolder f = select(folder);
     try {
-      return select(folder).getUIDValidity();
-    } catch (MessagingException e) {
+      return f.getUIDValidity();
+    } catch (MessagingException | RuntimeException e) {
       throw fail("UIDVALIDITY of " + folder.fullName(), e);
     }
   }
@@ -731,7 +733,7 @@ final class ImapMailbox implements Mailbox {
     ensureOpen();
     try {
       store.getFolder(folder.fullName()).setSubscribed(subscribed);
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail((subscribed ? "SUBSCRIBE " : "UNSUBSCRIBE ") + folder.fullName(), e);
     }
   }
@@ -745,7 +747,7 @@ final class ImapMailbox implements Mailbox {
       if (!f.create(jakarta.mail.Folder.HOLDS_MESSAGES)) {
         throw new MailCommandException("CREATE " + fullName, "the server refused to create the folder", null);
       }
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail("CREATE " + fullName, e);
     }
     return folder(fullName).orElse(check);
@@ -763,7 +765,7 @@ final class ImapMailbox implements Mailbox {
       if (!from.renameTo(store.getFolder(check.fullName()))) {
         throw new MailCommandException("RENAME " + folder.fullName(), "the server refused to rename the folder", null);
       }
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail("RENAME " + folder.fullName(), e);
     }
     return folder(newFullName).orElse(check);
@@ -782,7 +784,7 @@ final class ImapMailbox implements Mailbox {
       if (!store.getFolder(folder.fullName()).delete(false)) {
         throw new MailCommandException("DELETE " + folder.fullName(), "the server refused to delete the folder", null);
       }
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail("DELETE " + folder.fullName(), e);
     }
   }
@@ -1046,16 +1048,21 @@ final class ImapMailbox implements Mailbox {
   @Override
   public Optional<Uid> append(Folder folder, OutgoingMessage message, Set<Flag> flags) {
     ensureOpen();
+    MimeMessage mime;
     try {
-      MimeMessage mime = MimeWriter.toMimeMessage(message, Session.getInstance(new Properties()));
+      mime = MimeWriter.toMimeMessage(message, Session.getInstance(new Properties()));
       mime.setFlags(Imap.jakartaFlags(flags), true);
+    } catch (MessagingException e) {
+      throw fail("APPEND to " + folder.fullName(), e);
+    }
+    try {
       IMAPFolder target = (IMAPFolder) store.getFolder(folder.fullName());
       AppendUID[] ids = target.appendUIDMessages(new jakarta.mail.Message[] {mime});
       if (ids != null && ids.length == 1 && ids[0] != null) {
         return Optional.of(new Uid.Imap(ids[0].uidvalidity, ids[0].uid));
       }
       return Optional.empty();
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail("APPEND to " + folder.fullName(), e);
     }
   }
@@ -1077,7 +1084,7 @@ final class ImapMailbox implements Mailbox {
         out.add(new Quota(q.quotaRoot == null ? "" : q.quotaRoot, res));
       }
       return out;
-    } catch (MessagingException e) {
+    } catch (MessagingException | RuntimeException e) {
       throw fail("GETQUOTAROOT INBOX", e);
     }
   }
@@ -1142,7 +1149,7 @@ final class ImapMailbox implements Mailbox {
     if (current != null && current.isOpen()) {
       try {
         listenForNews(current);
-      } catch (MessagingException e) {
+      } catch (MessagingException | RuntimeException e) {
         throw fail("watch " + current.getFullName(), e);
       }
     }

@@ -21,11 +21,15 @@ final class RecordingSockets {
   /** Puts recording factories into {@code props} for protocol prefix {@code p} ("mail.imap."). */
   void install(Properties props, String p, Server server, Properties base) {
     if (server.security() == Security.TLS) {
-      Object ssl = base.get(p + "ssl.socketFactory");
-      SSLSocketFactory delegate = ssl instanceof SSLSocketFactory f ? f : (SSLSocketFactory) SSLSocketFactory.getDefault();
+      // always set by AngusSessions, with the settings' trust: never fall back to the JDK's default
+      if (!(base.get(p + "ssl.socketFactory") instanceof SSLSocketFactory delegate)) {
+        throw new IllegalStateException("no TLS socket factory in the session properties for " + server);
+      }
       props.put(p + "ssl.socketFactory", new Ssl(delegate));
     } else {
-      props.put(p + "socketFactory", new Plain(SocketFactory.getDefault()));
+      // AngusSessions' guarded factory (see GuardedSockets), so that recorded sockets are guarded too
+      Object plain = base.get(p + "socketFactory");
+      props.put(p + "socketFactory", new Plain(plain instanceof SocketFactory f ? f : SocketFactory.getDefault()));
     }
   }
 

@@ -1,0 +1,27 @@
+package dev.satchel.mail.internal;
+
+import java.io.IOException;
+
+/**
+ * A mail server announced or sent more than a {@link WireLimits} limit allows. Thrown by the input
+ * stream guards ({@link ImapResponseGuard}, {@link Pop3ResponseGuard}) before the protocol layer
+ * sees the offending bytes, so nothing is allocated for them; the connection cannot be used after
+ * it. The message says what the server sent and the limit, for example "the server announced a
+ * literal of 1500000000 bytes; the limit is 67108864 (maxLiteral)".
+ */
+public final class ServerLimitException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /** The name of the {@link WireLimits} component that was exceeded, for example "maxLiteral". */
+  private final String limit;
+
+  ServerLimitException(String what, long limitValue, String limit) {
+    super(what + "; the limit is " + limitValue + " (" + limit + ")");
+    this.limit = limit;
+  }
+
+  /** The name of the exceeded limit, as in {@link WireLimits}. */
+  public String limit() {
+    return limit;
+  }
+}
