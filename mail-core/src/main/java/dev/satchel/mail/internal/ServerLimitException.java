@@ -15,7 +15,12 @@ public final class ServerLimitException extends IOException {
   /** The name of the {@link WireLimits} component that was exceeded, for example "maxLiteral". */
   private final String limit;
 
-  ServerLimitException(String what, long limitValue, String limit) {
+  /**
+   * @param what what the server sent, for example "the server announced a literal of 1500000000 bytes"
+   * @param limitValue the limit's value
+   * @param limit the limit's name
+   */
+  public ServerLimitException(String what, long limitValue, String limit) {
     super(what + "; the limit is " + limitValue + " (" + limit + ")");
     this.limit = limit;
   }

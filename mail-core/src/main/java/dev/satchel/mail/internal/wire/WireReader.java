@@ -1,5 +1,6 @@
 package dev.satchel.mail.internal.wire;
 
+import dev.satchel.mail.internal.ServerLimitException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,7 @@ import java.util.Arrays;
  * A bounded, buffered reader of a server's answers: CRLF lines of at most {@code maxLine} bytes,
  * counted blocks (IMAP literals) streamed to their consumer without being held whole, and
  * dot-stuffed multi-line bodies (POP3, SMTP) likewise. A line longer than the limit ends the
- * connection with a {@link WireLimitException} naming the limit; nothing is allocated for it beyond
+ * connection with a {@link ServerLimitException} naming the limit; nothing is allocated for it beyond
  * the limit.
  *
  * <p>Lines are returned in a buffer that is reused by the next call: copy what must be kept. A
@@ -62,8 +63,8 @@ public final class WireReader {
    */
   public void switchTo(InputStream next) throws IOException {
     if (buffered() != 0) {
-      throw new WireLimitException("the server sent " + buffered() + " bytes ahead of the switch to TLS or compression,"
-          + " which could be injected", "injection");
+      throw new ServerLimitException("the server sent " + buffered() + " bytes ahead of the switch to TLS or compression,"
+          + " which could be injected", 0, "bytesAheadOfSwitch");
     }
     this.in = next;
   }
@@ -84,7 +85,7 @@ public final class WireReader {
    * Reads the next line.
    *
    * @return its length in bytes (without CR LF), or -1 at the end of the input before any byte
-   * @throws WireLimitException when the line is longer than {@code maxLine}
+   * @throws ServerLimitException when the line is longer than {@code maxLine}
    * @throws EOFException when the input ends inside a line
    */
   public int readLine() throws IOException {
@@ -122,10 +123,10 @@ public final class WireReader {
     }
   }
 
-  private void append(int from, int len) throws WireLimitException {
+  private void append(int from, int len) throws ServerLimitException {
     // one more byte than the limit may be a CR of the line end
     if ((long) lineLength + len > (long) maxLine + 1) {
-      throw new WireLimitException("the server sent a line longer than " + maxLine + " bytes", "maxLine");
+      throw new ServerLimitException("the server sent a line longer than " + maxLine + " bytes", maxLine, "maxLine");
     }
     if (lineLength + len > line.length) {
       line = Arrays.copyOf(line, (int) Math.min((long) maxLine + 1, Math.max((long) line.length * 2, (long) lineLength + len)));

@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.strings;
 
+import dev.satchel.mail.internal.ServerLimitException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -63,7 +64,7 @@ class WireReaderTest {
     byte[] longLine = new byte[10_000];
     Arrays.fill(longLine, (byte) 'x');
     WireReader r = new WireReader(chunked(longLine, 512), 64, 1000);
-    assertThatThrownBy(r::readLine).isInstanceOf(WireLimitException.class).hasMessageContaining("longer than 1000 bytes")
+    assertThatThrownBy(r::readLine).isInstanceOf(ServerLimitException.class).hasMessageContaining("longer than 1000 bytes")
         .hasMessageContaining("maxLine");
     assertThat(r.bytesRead()).isLessThan(2000);
     WireReader exact = new WireReader(chunked(ascii("x".repeat(1000) + "\r\n"), 7), 64, 1000);
@@ -122,7 +123,7 @@ class WireReaderTest {
   void bytesAheadOfATlsSwitchAreRefused() throws IOException {
     WireReader r = new WireReader(chunked(ascii("a1 OK begin TLS\r\n* injected\r\n"), 100), 64, 100);
     r.readLine();
-    assertThatThrownBy(() -> r.switchTo(new ByteArrayInputStream(new byte[0]))).isInstanceOf(WireLimitException.class)
+    assertThatThrownBy(() -> r.switchTo(new ByteArrayInputStream(new byte[0]))).isInstanceOf(ServerLimitException.class)
         .hasMessageContaining("injected");
   }
 }

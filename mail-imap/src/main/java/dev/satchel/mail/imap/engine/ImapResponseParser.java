@@ -1,6 +1,6 @@
 package dev.satchel.mail.imap.engine;
 
-import dev.satchel.mail.internal.wire.WireLimitException;
+import dev.satchel.mail.internal.ServerLimitException;
 import dev.satchel.mail.internal.wire.WireReader;
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * announced on a broken line are still consumed). Limits are checked before anything is allocated:
  * list nesting (no unbounded recursion), the size of a literal held in memory, and the number of
  * items in one response. Larger literals go to a {@link LiteralSink} that streams them (a 50 MB body
- * is never held whole), or end the connection with a {@link WireLimitException} naming the limit.
+ * is never held whole), or end the connection with a {@link ServerLimitException} naming the limit.
  *
  * <p>Not thread-safe: one engine reads.
  */
@@ -92,7 +92,7 @@ public final class ImapResponseParser {
    * The next response, or null when the server closed the connection between responses.
    *
    * @param sink takes literals larger than the in-memory limit, or null
-   * @throws WireLimitException when the response passes a limit; the connection cannot go on
+   * @throws ServerLimitException when the response passes a limit; the connection cannot go on
    * @throws EOFException when the connection ends inside a response
    */
   public @Nullable ImapResponse next(@Nullable LiteralSink sink) throws IOException {
@@ -200,8 +200,8 @@ public final class ImapResponseParser {
         case ' ' -> pos++;
         case '(' -> {
           if (depth + 1 > limits.maxDepth()) {
-            throw new WireLimitException("the server nested lists deeper than " + limits.maxDepth() + " levels",
-                "maxDepth");
+            throw new ServerLimitException("the server nested lists deeper than " + limits.maxDepth() + " levels",
+                limits.maxDepth(), "maxDepth");
           }
           pos++;
           List<ImapValue> sub = new ArrayList<>();
@@ -230,10 +230,10 @@ public final class ImapResponseParser {
     }
   }
 
-  private void add(List<ImapValue> into, ImapValue v) throws WireLimitException {
+  private void add(List<ImapValue> into, ImapValue v) throws ServerLimitException {
     if (++itemCount > limits.maxItems()) {
-      throw new WireLimitException("the server sent more than " + limits.maxItems() + " items in one response",
-          "maxItems");
+      throw new ServerLimitException("the server sent more than " + limits.maxItems() + " items in one response",
+          limits.maxItems(), "maxItems");
     }
     into.add(v);
   }
@@ -305,8 +305,8 @@ public final class ImapResponseParser {
       try (InputStream block = reader.block(size)) {
         taken = s != null && s.accept(prev, size, block);
         if (!taken) {
-          throw new WireLimitException("the server announced a literal of " + size + " bytes; the limit is "
-              + limits.maxLiteralInMemory(), "maxLiteral");
+          throw new ServerLimitException("the server announced a literal of " + size + " bytes",
+              limits.maxLiteralInMemory(), "maxLiteral");
         }
       }
       value = new ImapValue.Streamed(size);
@@ -344,8 +344,8 @@ public final class ImapResponseParser {
         return;
       }
       if (size > limits.maxLiteralInMemory()) {
-        throw new WireLimitException("the server announced a literal of " + size + " bytes in a response that could"
-            + " not be read; the limit is " + limits.maxLiteralInMemory(), "maxLiteral");
+        throw new ServerLimitException("the server announced a literal of " + size + " bytes in a response that could"
+            + " not be read", limits.maxLiteralInMemory(), "maxLiteral");
       }
       reader.block(size).close();
       if (!nextLine()) {
