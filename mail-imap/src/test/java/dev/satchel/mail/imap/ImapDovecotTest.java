@@ -419,7 +419,11 @@ class ImapDovecotTest {
       assertThat(rec.drops).isEmpty();
       List<String> watchCommands = idlingConnection(proxy);
       assertThat(watchCommands).anyMatch(l -> l.startsWith("UID FETCH") && l.contains("CHANGEDSINCE") && l.contains("VANISHED"));
-      assertThat(proxy.count("UID SEARCH")).as("commands %s", proxy.commandsByConnection()).isZero();
+      // QRESYNC tells removals: no search for them. A "UID SEARCH UID x" may appear only as the listing's
+      // existence check when a message vanished between the change report and its summary fetch.
+      assertThat(proxy.commandsByConnection().stream().flatMap(List::stream)
+          .filter(l -> l.startsWith("UID SEARCH") && !l.startsWith("UID SEARCH UID "))).as("commands %s",
+          proxy.commandsByConnection()).isEmpty();
     }
   }
 
