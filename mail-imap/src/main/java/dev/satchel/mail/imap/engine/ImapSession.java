@@ -383,6 +383,11 @@ public final class ImapSession implements Closeable {
     return "S" + nextTag++;
   }
 
+  /** A folder name as a quoted string (IMAP4rev1 modified UTF-7 is the caller's; UTF8=ACCEPT names pass as they are). */
+  public static String quoteName(String name) {
+    return quote(name);
+  }
+
   /** An IMAP quoted string (RFC 3501 section 4.3), for values without CR, LF or NUL. */
   static String quote(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
