@@ -67,6 +67,17 @@ final class ListingBench {
     }
   }
 
+  /** Satchel's own IMAP engine (preview; {@code Mailbox.list} still runs on Angus): pipelined batches. */
+  long satchelEngine() {
+    List<MessageSummary> all = dev.satchel.mail.imap.EnginePreview.list(target.satchel(Protocol.IMAP), FOLDER,
+        java.time.Duration.ofMinutes(5));
+    long check = 0;
+    for (MessageSummary m : all) {
+      check += m.size() + m.envelope().subject().length() + m.envelope().from().size() + m.flags().size();
+    }
+    return verify(all.size(), check);
+  }
+
   /** Naive Jakarta Mail: {@code getMessages()} and a loop calling getters (a round trip or more per message). */
   long naiveAngus() throws MessagingException {
     return angus(false);

@@ -173,6 +173,7 @@ public final class MailBench {
     b.seed();
     measure(t, sc, "raw socket UID FETCH 1:*", o.warmups, o.runs, b::rawSocket, false);
     measure(t, sc, "Satchel Mailbox.list", o.warmups, o.runs, b::satchel, false);
+    measure(t, sc, "Satchel engine listing (preview)", o.warmups, o.runs, b::satchelEngine, false);
     measure(t, sc, "Angus + FetchProfile", o.warmups, o.runs, b::angusFetchProfile, false);
     measure(t, sc, "naive Jakarta Mail getters", 0, o.slowRuns, b::naiveAngus, true);
   }

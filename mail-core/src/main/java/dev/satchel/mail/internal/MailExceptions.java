@@ -44,6 +44,13 @@ public final class MailExceptions {
     if (e instanceof MailException me) {
       return me;
     }
+    VirtualMachineError fatal = vmError(e);
+    if (fatal != null) {
+      // The JVM itself failed (out of memory, stack overflow) while Angus was working: that is not
+      // the server's answer and must not be reported as one. Server-caused sizes are refused before
+      // allocation by the socket guards (WireLimits).
+      throw fatal;
+    }
     Throwable cause = Secrets.scrub(e);
     String limit = limitExceeded(e);
     if (limit != null) {
@@ -145,6 +152,22 @@ public final class MailExceptions {
       what = "I/O error talking to " + server + detail(io.getMessage());
     }
     return new MailConnectionException(operation + " failed: " + what, Secrets.scrub(outer));
+  }
+
+  /** A {@link VirtualMachineError} in the cause chain (Angus wraps some), or null. */
+  static @Nullable VirtualMachineError vmError(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 20; depth++) {
+      if (t instanceof VirtualMachineError v) {
+        return v;
+      }
+      Throwable next = t instanceof MessagingException me && me.getNextException() != null ? me.getNextException() : t.getCause();
+      if (next == t) {
+        break;
+      }
+      t = next;
+    }
+    return null;
   }
 
   /** The first I/O exception in the cause chain (Angus wraps them in several layers). */

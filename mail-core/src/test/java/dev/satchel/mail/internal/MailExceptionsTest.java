@@ -41,4 +41,14 @@ class MailExceptionsTest {
         .isInstanceOf(MailConnectionException.class).hasMessageContaining("could not be understood")
         .hasMessageContaining("NumberFormatException");
   }
+
+  @Test
+  void anOutOfMemoryErrorInsideAngusIsRethrownNotReportedAsAProtocolError() {
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    MessagingException wrapped = new MessagingException("fetch failed", new RuntimeException(oom));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MailExceptions.translate("fetch", SERVER, wrapped))
+        .isSameAs(oom);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MailExceptions.translateConnect(SERVER,
+        new IllegalStateException("parse", oom))).isSameAs(oom);
+  }
 }

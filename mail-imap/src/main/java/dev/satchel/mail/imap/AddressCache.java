@@ -28,7 +28,11 @@ final class AddressCache {
   /** The address, or null when it is not valid (a listing drops such addresses). */
   @Nullable EmailAddress convert(InternetAddress a, String addr) {
     String personal = a.getPersonal();
-    String name = personal == null ? "" : personal;
+    return convert(personal == null ? "" : personal, addr);
+  }
+
+  /** The address {@code addr} with display name {@code name} (may be empty), or null when it is not valid. */
+  @Nullable EmailAddress convert(String name, String addr) {
     String key = name + '\u0000' + addr;
     Object hit = known.get(key);
     if (hit instanceof EmailAddress e) {

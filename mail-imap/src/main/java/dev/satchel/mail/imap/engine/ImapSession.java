@@ -1,0 +1,441 @@
+package dev.satchel.mail.imap.engine;
+
+import dev.satchel.mail.Credentials;
+import dev.satchel.mail.MailAuthenticationException;
+import dev.satchel.mail.MailCommandException;
+import dev.satchel.mail.MailConnectionException;
+import dev.satchel.mail.MailException;
+import dev.satchel.mail.MailSettings;
+import dev.satchel.mail.Security;
+import dev.satchel.mail.Server;
+import dev.satchel.mail.internal.MailExceptions;
+import dev.satchel.mail.internal.OAuth2Tokens;
+import dev.satchel.mail.internal.Secrets;
+import dev.satchel.mail.internal.wire.Deadline;
+import dev.satchel.mail.internal.wire.SaslClient;
+import dev.satchel.mail.internal.wire.WireConnection;
+import dev.satchel.mail.internal.wire.WireReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IMAP connection on Satchel's wire core: greeting, STARTTLS (required when chosen, checked for
+ * injected bytes), login by SASL or LOGIN as the server allows (a token only ever by SASL; LOGINDISABLED
+ * honoured), COMPRESS=DEFLATE, and tagged commands, one at a time or pipelined. Every call runs under
+ * its own {@link Deadline} of {@code operationTimeout}, on top of the socket timeouts.
+ *
+ * <p>Failures are Satchel's exceptions: {@link MailConnectionException} when the connection is gone
+ * (it is closed), {@link MailCommandException} for a refused command (NO or BAD; the session goes on),
+ * {@link MailAuthenticationException} for a refused login. Not thread-safe.
+ */
+public final class ImapSession implements Closeable {
+  private static final Logger TRACE = LoggerFactory.getLogger("dev.satchel.mail.imap.trace");
+
+  private final MailSettings settings;
+  private final Server server;
+  private final Duration operationTimeout;
+  private final WireConnection connection;
+  private final WireReader reader;
+  private final ImapResponseParser parser;
+  private final Set<String> capabilities = new HashSet<>();
+  private Secrets.Registration secrets = Secrets.none();
+  private int nextTag = 1;
+  private boolean closed;
+
+  private ImapSession(MailSettings settings, Duration operationTimeout, WireConnection connection) {
+    this.settings = settings;
+    this.server = settings.server();
+    this.operationTimeout = operationTimeout;
+    this.connection = connection;
+    this.reader = new WireReader(connection.input(), 64 * 1024, 1 << 20);
+    this.parser = new ImapResponseParser(reader, ImapResponseParser.Limits.DEFAULT);
+  }
+
+  /**
+   * Connects, reads the greeting, upgrades with STARTTLS when the settings say so, and logs in.
+   *
+   * @throws MailConnectionException when the server cannot be reached, its greeting is not OK, TLS or
+   *     STARTTLS fails, or the deadline passes
+   * @throws MailAuthenticationException when the login is refused or no allowed way to log in is
+   *     offered
+   */
+  public static ImapSession open(MailSettings settings, Duration operationTimeout) {
+    Deadline deadline = Deadline.in(operationTimeout);
+    WireConnection c;
+    try {
+      c = WireConnection.open(settings.server(), settings.tls(), settings.connectTimeout(), settings.readTimeout(),
+          settings.writeTimeout(), deadline);
+    } catch (IOException e) {
+      throw MailExceptions.translateConnect(settings.server(), e);
+    }
+    ImapSession s = new ImapSession(settings, operationTimeout, c);
+    try {
+      s.greetAndLogin();
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void greetAndLogin() {
+    ImapResponse greeting = read(null, "connect");
+    if (greeting == null || greeting.kind() != ImapResponse.Kind.UNTAGGED || greeting.status().isEmpty()
+        || greeting.is("BAD") || greeting.is("NO") || greeting.is("BYE")) {
+      throw new MailConnectionException("connect to " + server + " failed: the server's greeting was not OK ("
+          + (greeting == null ? "connection closed" : shorten(greeting.raw())) + "); check that the port is an IMAP port");
+    }
+    boolean preauth = greeting.is("PREAUTH");
+    takeCapabilities(greeting.code());
+    if (server.security() == Security.STARTTLS) {
+      if (preauth) {
+        throw new MailConnectionException("connect to " + server + " failed: the server authenticated the connection"
+            + " before STARTTLS (PREAUTH), so it cannot be protected; STARTTLS is required by these settings");
+      }
+      startTls();
+    }
+    if (!preauth) {
+      login();
+    }
+    if (capabilities.isEmpty()) {
+      capability();
+    }
+  }
+
+  private void startTls() {
+    if (capabilities.isEmpty()) {
+      capability();
+    }
+    if (!has("STARTTLS")) {
+      throw new MailConnectionException("connect to " + server + " failed: the server does not offer STARTTLS, and"
+          + " STARTTLS is required, so the connection was closed before any credential was sent. Use Security.TLS on"
+          + " the implicit-TLS port (usually 993), or check that this is the right server");
+    }
+    ImapResponse done = run("STARTTLS", null, "STARTTLS");
+    if (!done.is("OK")) {
+      throw new MailConnectionException("connect to " + server + " failed: the server refused STARTTLS ("
+          + shorten(done.raw()) + "); no credential was sent");
+    }
+    try {
+      reader.switchTo(connection.input()); // refuses bytes sent ahead of the handshake
+      connection.startTls();
+      reader.switchTo(connection.input());
+    } catch (IOException e) {
+      connection.close();
+      throw MailExceptions.translateConnect(server, e);
+    }
+    capabilities.clear(); // what was said before TLS is not trusted
+    capability();
+  }
+
+  private void login() {
+    if (capabilities.isEmpty()) {
+      capability();
+    }
+    Credentials credentials = settings.credentials();
+    if (credentials == null) {
+      throw new IllegalArgumentException("IMAP settings need credentials");
+    }
+    Set<String> mechanisms = new HashSet<>();
+    for (String c : capabilities) {
+      if (c.startsWith("AUTH=")) {
+        mechanisms.add(c.substring(5));
+      }
+    }
+    String user = credentials.username();
+    String secret = credentials instanceof Credentials.Password p ? new String(p.secret())
+        : OAuth2Tokens.token((Credentials.OAuth2) credentials, false, server);
+    secrets.close();
+    secrets = Secrets.register(user, secret);
+    SaslClient.Mechanism mechanism = SaslClient.choose(credentials, mechanisms).orElse(null);
+    ImapResponse done;
+    if (mechanism != null) {
+      done = authenticate(SaslClient.start(mechanism, user, secret, server.host(), server.port()));
+    } else if (credentials instanceof Credentials.OAuth2) {
+      throw new MailAuthenticationException(server + " does not offer OAuth2 (no AUTH=XOAUTH2 or AUTH=OAUTHBEARER in its"
+          + " capabilities), so the OAuth2 token was not sent; use password credentials (an app password) for this server",
+          null);
+    } else if (has("LOGINDISABLED")) {
+      throw new MailAuthenticationException(server + " does not allow LOGIN on this connection (LOGINDISABLED) and offers"
+          + " no SASL mechanism Satchel can use for a password; use Security.TLS or STARTTLS", null);
+    } else {
+      done = run("LOGIN " + quote(user) + " " + quote(secret), null, "LOGIN");
+    }
+    if (!done.is("OK")) {
+      throw MailExceptions.authenticationFailed(server, done.text(), null);
+    }
+    capabilities.clear();
+    takeCapabilities(done.code());
+  }
+
+  private ImapResponse authenticate(SaslClient sasl) {
+    String tag = tag();
+    byte[] initial = sasl.initialResponse();
+    String command = "AUTHENTICATE " + sasl.mechanism().wireName();
+    boolean ir = false;
+    if (initial != null && has("SASL-IR")) {
+      ir = true;
+      send(tag + " " + command + " " + b64(initial), tag + " " + command + " [redacted]", "login");
+    } else {
+      send(tag + " " + command, tag + " " + command, "login");
+    }
+    boolean initialSent = ir || initial == null;
+    while (true) {
+      ImapResponse r = read(null, "login");
+      if (r == null) {
+        throw new MailConnectionException("login to " + server + " failed: the server closed the connection");
+      }
+      if (r.kind() == ImapResponse.Kind.CONTINUATION) {
+        byte[] answer;
+        if (!initialSent && initial != null) {
+          answer = initial;
+          initialSent = true;
+        } else {
+          answer = sasl.respond(decode(r.text()));
+        }
+        send(b64(answer), "[redacted]", "login");
+      } else if (tag.equals(r.tag())) {
+        return r;
+      }
+    }
+  }
+
+  /** Asks for CAPABILITY and keeps the answer. */
+  public Set<String> capability() {
+    capabilities.clear();
+    run("CAPABILITY", r -> {
+      if (r.kind() == ImapResponse.Kind.UNTAGGED && r.item(0) instanceof ImapValue.Atom a && a.is("CAPABILITY")) {
+        takeCapabilities(r.items().subList(1, r.items().size()));
+      }
+    }, "CAPABILITY");
+    return Set.copyOf(capabilities);
+  }
+
+  private void takeCapabilities(@Nullable List<ImapValue> items) {
+    if (items == null || items.isEmpty() || !(items.get(0) instanceof ImapValue.Atom first)) {
+      return;
+    }
+    int from = first.is("CAPABILITY") ? 1 : 0;
+    if (from == 0 && !first.text().toUpperCase(Locale.ROOT).startsWith("IMAP")) {
+      return; // a response code that is not a capability list
+    }
+    for (ImapValue v : items.subList(from, items.size())) {
+      if (v instanceof ImapValue.Atom a) {
+        capabilities.add(a.text().toUpperCase(Locale.ROOT));
+      }
+    }
+  }
+
+  /** The server's capabilities as last announced, upper case. */
+  public Set<String> capabilities() {
+    return Set.copyOf(capabilities);
+  }
+
+  /** True when the server announced {@code capability} (any case). */
+  public boolean has(String capability) {
+    return capabilities.contains(capability.toUpperCase(Locale.ROOT));
+  }
+
+  /** Switches to COMPRESS=DEFLATE when offered; false when not offered or refused. */
+  public boolean compress() {
+    if (!has("COMPRESS=DEFLATE") || connection.compressed()) {
+      return false;
+    }
+    ImapResponse done = run("COMPRESS DEFLATE", null, "COMPRESS");
+    if (!done.is("OK")) {
+      return false;
+    }
+    try {
+      reader.switchTo(connection.input());
+      connection.compress();
+      reader.switchTo(connection.input());
+    } catch (IOException e) {
+      connection.close();
+      throw MailExceptions.translate("COMPRESS", server, e);
+    }
+    return true;
+  }
+
+  /**
+   * Runs one command and returns its tagged completion, whatever its status; untagged responses go
+   * to {@code untagged}, or are not needed when it is null (greeting-time commands).
+   */
+  private ImapResponse run(String command, @Nullable Consumer<ImapResponse> untagged, String operation) {
+    connection.deadline(Deadline.in(operationTimeout));
+    String tag = tag();
+    String line = tag + " " + command;
+    send(line, command.startsWith("LOGIN ") ? tag + " LOGIN [redacted]" : line, operation);
+    while (true) {
+      ImapResponse r = read(null, operation);
+      if (r == null) {
+        throw new MailConnectionException(operation + " failed: " + server + " closed the connection");
+      }
+      if (tag.equals(r.tag())) {
+        return r;
+      }
+      if (r.is("BYE") && r.kind() == ImapResponse.Kind.UNTAGGED) {
+        close();
+        throw new MailConnectionException(operation + " failed: " + server + " ended the session (" + shorten(r.raw()) + ")");
+      }
+      if (untagged != null) {
+        untagged.accept(r);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code command} (without tag) and returns its tagged completion; untagged responses go to
+   * {@code untagged} in the order they arrive.
+   *
+   * @throws MailCommandException when the server answers NO or BAD
+   */
+  public ImapResponse execute(String command, Consumer<ImapResponse> untagged) {
+    ImapResponse done = run(command, untagged, firstWord(command));
+    if (!done.is("OK")) {
+      throw new MailCommandException(firstWord(command), Secrets.redact(done.text()), null);
+    }
+    return done;
+  }
+
+  /**
+   * Sends every command at once and then reads their completions (RFC 3501 section 5.5: commands
+   * whose results do not depend on each other). Untagged responses go to {@code untagged}.
+   *
+   * @return the tagged completions, in the order of {@code commands}
+   */
+  public List<ImapResponse> pipeline(List<String> commands, Consumer<ImapResponse> untagged) {
+    connection.deadline(Deadline.in(operationTimeout));
+    List<String> tags = new ArrayList<>();
+    OutputStream out = connection.output();
+    try {
+      for (String c : commands) {
+        String tag = tag();
+        tags.add(tag);
+        trace(">", tag + " " + c);
+        out.write((tag + " " + c + "\r\n").getBytes(StandardCharsets.UTF_8));
+      }
+      out.flush();
+    } catch (IOException e) {
+      connection.close();
+      throw MailExceptions.translate("pipeline", server, e);
+    }
+    List<ImapResponse> done = new ArrayList<>();
+    while (done.size() < tags.size()) {
+      ImapResponse r = read(null, "pipeline");
+      if (r == null) {
+        throw new MailConnectionException("pipeline failed: " + server + " closed the connection");
+      }
+      if (r.kind() == ImapResponse.Kind.TAGGED && tags.contains(r.tag())) {
+        done.add(r);
+      } else {
+        untagged.accept(r);
+      }
+    }
+    done.sort((a, b) -> Integer.compare(tags.indexOf(a.tag()), tags.indexOf(b.tag())));
+    return done;
+  }
+
+  private @Nullable ImapResponse read(ImapResponseParser.@Nullable LiteralSink sink, String operation) {
+    try {
+      ImapResponse r = parser.next(sink);
+      if (r != null) {
+        trace("<", r.raw());
+      }
+      return r;
+    } catch (IOException | RuntimeException e) {
+      connection.close();
+      throw e instanceof MailException me ? me : MailExceptions.translate(operation, server, e);
+    }
+  }
+
+  private void send(String line, String traced, String operation) {
+    try {
+      trace(">", traced);
+      OutputStream out = connection.output();
+      out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      connection.close();
+      throw MailExceptions.translate(operation, server, e);
+    }
+  }
+
+  private void trace(String direction, String line) {
+    if (TRACE.isTraceEnabled()) {
+      TRACE.trace("{} {} {}", server, direction, Secrets.redact(shorten(line)));
+    }
+  }
+
+  private String tag() {
+    return "S" + nextTag++;
+  }
+
+  /** A folder name as a quoted string (IMAP4rev1 modified UTF-7 is the caller's; UTF8=ACCEPT names pass as they are). */
+  public static String quoteName(String name) {
+    return quote(name);
+  }
+
+  /** An IMAP quoted string (RFC 3501 section 4.3), for values without CR, LF or NUL. */
+  static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private static String b64(byte[] bytes) {
+    return bytes.length == 0 ? "" : Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private byte[] decode(String challenge) {
+    try {
+      return Base64.getMimeDecoder().decode(challenge.strip());
+    } catch (IllegalArgumentException e) {
+      return challenge.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String firstWord(String command) {
+    int sp = command.indexOf(' ');
+    return sp < 0 ? command : command.substring(0, sp);
+  }
+
+  private static String shorten(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
+  /** True once the connection is closed. */
+  public boolean isClosed() {
+    return closed || connection.isClosed();
+  }
+
+  /** Sends LOGOUT when the connection is still up (briefly), then closes it. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (!connection.isClosed()) {
+      try {
+        connection.deadline(Deadline.in(Duration.ofSeconds(2)));
+        connection.output().write(("Z" + nextTag + " LOGOUT\r\n").getBytes(StandardCharsets.US_ASCII));
+        connection.output().flush();
+      } catch (IOException | RuntimeException ignored) {
+        // closing anyway
+      }
+    }
+    connection.close();
+    secrets.close();
+  }
+}
