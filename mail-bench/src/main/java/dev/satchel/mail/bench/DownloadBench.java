@@ -149,6 +149,12 @@ final class DownloadBench {
     }
   }
 
+  /** Satchel's own IMAP engine (preview): one {@code UID FETCH uid (BODY.PEEK[2])}, the literal streamed and decoded. */
+  void satchelEngine(Sink sink) {
+    dev.satchel.mail.imap.EnginePreview.streamSection(target.satchel(dev.satchel.mail.Protocol.IMAP), folderName, uid,
+        "2", true, java.time.Duration.ofMinutes(5), sink::drain);
+  }
+
   /** Angus defaults: {@code getContent()} to a Multipart, then the attachment part's {@code getInputStream()}. */
   void angusDefaults(Sink sink) throws MessagingException, IOException {
     Session session = Session.getInstance(target.angus("imap"));

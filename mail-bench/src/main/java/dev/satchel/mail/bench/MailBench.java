@@ -186,6 +186,7 @@ public final class MailBench {
     Map<String, DownloadBench.Download> variants = new LinkedHashMap<>();
     variants.put("raw socket BODY.PEEK[2]", b::rawSocket);
     variants.put("Satchel fetch + MessagePart.open", b::satchel);
+    variants.put("Satchel engine BODY.PEEK[2] (preview)", b::satchelEngine);
     variants.put("Angus defaults getContent/getInputStream", b::angusDefaults);
     for (Map.Entry<String, DownloadBench.Download> v : variants.entrySet()) {
       if (!o.wants(v.getKey())) {

@@ -274,12 +274,17 @@ public final class ImapSession implements Closeable {
    * to {@code untagged}, or are not needed when it is null (greeting-time commands).
    */
   private ImapResponse run(String command, @Nullable Consumer<ImapResponse> untagged, String operation) {
+    return run(command, untagged, null, operation);
+  }
+
+  private ImapResponse run(String command, @Nullable Consumer<ImapResponse> untagged,
+      ImapResponseParser.@Nullable LiteralSink sink, String operation) {
     connection.deadline(Deadline.in(operationTimeout));
     String tag = tag();
     String line = tag + " " + command;
     send(line, command.startsWith("LOGIN ") ? tag + " LOGIN [redacted]" : line, operation);
     while (true) {
-      ImapResponse r = read(null, operation);
+      ImapResponse r = read(sink, operation);
       if (r == null) {
         throw new MailConnectionException(operation + " failed: " + server + " closed the connection");
       }
@@ -303,7 +308,16 @@ public final class ImapSession implements Closeable {
    * @throws MailCommandException when the server answers NO or BAD
    */
   public ImapResponse execute(String command, Consumer<ImapResponse> untagged) {
-    ImapResponse done = run(command, untagged, firstWord(command));
+    return execute(command, untagged, null);
+  }
+
+  /**
+   * As {@link #execute(String, Consumer)}, with literals larger than the parser's in-memory limit
+   * streamed to {@code sink} (a message body, say) instead of being held.
+   */
+  public ImapResponse execute(String command, Consumer<ImapResponse> untagged,
+      ImapResponseParser.@Nullable LiteralSink sink) {
+    ImapResponse done = run(command, untagged, sink, firstWord(command));
     if (!done.is("OK")) {
       throw new MailCommandException(firstWord(command), Secrets.redact(done.text()), null);
     }
