@@ -125,7 +125,9 @@ class MimeWriterTest {
   void bccIsNeverWritten() {
     OutgoingMessage m = base().cc("carol@example.org").bcc("secret@example.net").subject("s").text("t").build();
     String all = new String(MimeWriter.toBytes(m), StandardCharsets.UTF_8);
-    assertThat(all).doesNotContainIgnoringCase("bcc").doesNotContain("secret@example.net").contains("Cc: carol@example.org");
+    // no Bcc header (a random Message-ID may contain the letters "bcc", so match the header name)
+    assertThat(all).doesNotContainPattern("(?im)^bcc\\s*:").doesNotContain("secret@example.net")
+        .contains("Cc: carol@example.org");
     MimeMessage mime = MimeWriter.toMimeMessage(m, Session.getInstance(new Properties()));
     assertThat(headersOfMime(mime)).doesNotContain("secret");
   }
