@@ -57,6 +57,8 @@ xlist-archive: Archive
 # IDLE without idled polls the mailbox; poll every second instead of every minute
 imapidlepoll: 1
 popminpoll: 0
+# Cyrus waits 3 s after a failed login; the wrong-password tests need no wait
+failedloginpause: 0
 # Cyrus drops a delivery whose Message-ID the mailbox already received (the contract suite reuses
 # Message-IDs across tests): off
 duplicatesuppression: 0

@@ -1,6 +1,5 @@
 package dev.satchel.mail.interop;
 
-import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.Protocol;
 import dev.satchel.mail.Security;
 import dev.satchel.mail.interop.Harness.MailServer;
@@ -8,16 +7,13 @@ import dev.satchel.mail.testkit.contract.MailboxContract;
 import dev.satchel.mail.testkit.contract.MailboxFixture;
 
 /**
- * The testkit's {@link MailboxContract} against Cyrus's IMAP (implicit TLS): carol's account is emptied over IMAP
- * before each test, messages seeded over Cyrus's LMTP.
+ * The testkit's {@link MailboxContract} against Cyrus's IMAP (implicit TLS): carol's account, emptied over IMAP
+ * before each test; messages delivered over Cyrus's LMTP.
  */
 @Interop
 class CyrusImapContractTest extends MailboxContract {
   @Override
   protected MailboxFixture newAccount() {
-    Harness harness = Harness.get();
-    RawImap.empty(harness, MailServer.CYRUS, "carol");
-    return MailboxFixture.of(() -> Mailbox.connect(harness.settings(MailServer.CYRUS, "carol", Protocol.IMAP, Security.TLS)),
-        raw -> Lmtp.deliver(harness.cyrusLmtpPort(), "carol@example.test", raw));
+    return Accounts.emptiedCarol(MailServer.CYRUS, Protocol.IMAP, Security.TLS);
   }
 }

@@ -54,12 +54,7 @@ class ImapServersInteropTest {
 
   private void seed(MailServer server, String user, String... subjects) {
     for (String s : subjects) {
-      byte[] raw = Mail.raw(user, s);
-      if (server == MailServer.CYRUS) {
-        Lmtp.deliver(harness.cyrusLmtpPort(), Harness.address(user), raw);
-      } else {
-        RawImap.append(harness, server, user, raw);
-      }
+      Accounts.deliver(harness, server, user, Mail.raw(user, s));
     }
   }
 
