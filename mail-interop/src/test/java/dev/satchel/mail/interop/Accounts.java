@@ -14,8 +14,26 @@ final class Accounts {
   static void deliver(Harness harness, MailServer server, String user, byte[] rfc822) {
     switch (server) {
       case CYRUS -> Lmtp.deliver(harness.cyrusLmtpPort(), Harness.address(user), rfc822);
-      case COURIER -> RawImap.append(harness, server, user, rfc822);
+      case COURIER -> {
+        awaitCourierOrderableName();
+        RawImap.append(harness, server, user, rfc822);
+      }
       case DOVECOT -> Lmtp.deliver(harness.lmtpPort(), Harness.address(user), rfc822);
+    }
+  }
+
+  /**
+   * Courier names a Maildir file {@code <seconds>.M<microseconds>P<pid>...} with no leading zeros in the
+   * microseconds, and its POP3 numbers messages in file-name order: a message stored in the first
+   * 100 ms of a second ({@code M99999}) sorts after one stored later in that second ({@code M100000}),
+   * so POP3 would list them out of delivery order. Storing only when the clock (the server's: same
+   * machine) is past the first 100 ms of a second keeps names and delivery order the same; on average
+   * this waits 5 ms.
+   */
+  private static void awaitCourierOrderableName() {
+    long millis = System.currentTimeMillis() % 1000;
+    if (millis < 110) {
+      java.util.concurrent.locks.LockSupport.parkNanos((110 - millis) * 1_000_000L);
     }
   }
 
