@@ -2,7 +2,8 @@
 # Satchel interop harness: real Dovecot (IMAP, POP3, LMTP) and Postfix (SMTP) on 127.0.0.1, from
 # Debian packages, for the interop tests. Derived from the team's loopback setup in ../shared/servers.
 # Starts a private Dovecot + Postfix pair on 127.0.0.1 (non-standard ports) for
-# mail-client tests. Safe to rerun: it first stops the instance it started
+# mail-client tests, plus Cyrus IMAP and Courier-IMAP (IMAP, POP3) from unpacked
+# Debian packages (cyrus.sh, courier.sh). Safe to rerun: it first stops the instance it started
 # before (pid files only), then regenerates the configs and starts again.
 #
 #   ./start.sh            install packages if needed, (re)start everything
@@ -12,6 +13,9 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/common.sh"
+. "$HERE/private-packages.sh"
+. "$HERE/cyrus.sh"
+. "$HERE/courier.sh"
 
 T0=$(date +%s.%N)
 NEW_CERT=0
@@ -70,7 +74,7 @@ done
 trap 'rc=$?; [ $rc = 0 ] || "$HERE/stop.sh" --quiet; exit $rc' EXIT
 
 busy=""
-for p in $MH_IMAP_PORT $MH_IMAPS_PORT $MH_POP3_PORT $MH_POP3S_PORT $MH_LMTP_PORT $MH_SMTP_PORT $MH_SUBM_PORT; do
+for p in $MH_ALL_PORTS; do
   mh_port_open "$p" && busy="$busy $p"
 done
 [ -z "$busy" ] || mh_die "port(s)$busy on $MH_HOST are already in use by something this harness did not start (see: ss -ltnp)"
@@ -458,9 +462,15 @@ postfix -c "$MH_POSTFIX_CONF" start </dev/null > "$MH_DIR/postfix/start.log" 2>&
   || { cat "$MH_DIR/postfix/start.log" >&2; tail -20 "$MH_LOG/postfix.log" >&2 || true; mh_die "postfix failed to start"; }
 
 ########################################################################
-# 8. Wait until every port answers
+# 8. Cyrus IMAP and Courier-IMAP (downloaded and unpacked on first use)
 ########################################################################
-for p in $MH_IMAP_PORT $MH_IMAPS_PORT $MH_POP3_PORT $MH_POP3S_PORT $MH_LMTP_PORT $MH_SMTP_PORT $MH_SUBM_PORT; do
+mh_cyrus_start "$CERT" "$KEY"
+mh_courier_start "$CERT" "$KEY"
+
+########################################################################
+# 9. Wait until every port answers
+########################################################################
+for p in $MH_ALL_PORTS; do
   ok=0
   for _ in $(seq 1 100); do mh_port_open "$p" && { ok=1; break; }; sleep 0.1; done
   [ $ok = 1 ] || mh_die "nothing listens on $MH_HOST:$p after 10 s (logs: $MH_LOG)"
@@ -468,7 +478,7 @@ done
 [ -S "$MH_LMTP_SOCKET" ] && [ -S "$MH_AUTH_SOCKET" ] || mh_die "dovecot sockets missing in $MH_DOVECOT_RUN"
 
 ########################################################################
-# 9. Files for tests to read, and the summary
+# 10. Files for tests to read, and the summary
 ########################################################################
 {
   echo "# Written by start.sh; source it or read it as java.util.Properties."
@@ -488,6 +498,15 @@ done
   echo "MAILHARNESS_TRUSTSTORE_PASSWORD=$MH_STOREPASS"
   echo "MAILHARNESS_USERS=\"$MH_USERS\""
   echo "MAILHARNESS_TINY_USER=\"$MH_TINY_USER\""
+  echo "MAILHARNESS_CYRUS_IMAP_PORT=$MH_CYRUS_IMAP_PORT"
+  echo "MAILHARNESS_CYRUS_IMAPS_PORT=$MH_CYRUS_IMAPS_PORT"
+  echo "MAILHARNESS_CYRUS_POP3_PORT=$MH_CYRUS_POP3_PORT"
+  echo "MAILHARNESS_CYRUS_POP3S_PORT=$MH_CYRUS_POP3S_PORT"
+  echo "MAILHARNESS_CYRUS_LMTP_PORT=$MH_CYRUS_LMTP_PORT"
+  echo "MAILHARNESS_COURIER_IMAP_PORT=$MH_COURIER_IMAP_PORT"
+  echo "MAILHARNESS_COURIER_IMAPS_PORT=$MH_COURIER_IMAPS_PORT"
+  echo "MAILHARNESS_COURIER_POP3_PORT=$MH_COURIER_POP3_PORT"
+  echo "MAILHARNESS_COURIER_POP3S_PORT=$MH_COURIER_POP3S_PORT"
   echo "MAILHARNESS_DOVECOT_CONF=$MH_DOVECOT_CONF"
   echo "MAILHARNESS_POSTFIX_CONF=$MH_POSTFIX_CONF"
 } > "$MH_DIR/harness.env"
@@ -503,6 +522,8 @@ mailharness is up on $MH_HOST (state: $MH_DIR, started in $(awk -v a="$T0" -v b=
   LMTP        $MH_HOST:$MH_LMTP_PORT    and unix:$MH_LMTP_SOCKET (direct delivery into Dovecot)
   SMTP        $MH_HOST:$MH_SMTP_PORT    STARTTLS optional, AUTH optional, local domains only
   Submission  $MH_HOST:$MH_SUBM_PORT    STARTTLS required, AUTH (PLAIN LOGIN) required
+  Cyrus IMAP  $MH_HOST:$MH_CYRUS_IMAP_PORT (STARTTLS) $MH_CYRUS_IMAPS_PORT (TLS), POP3 $MH_CYRUS_POP3_PORT / $MH_CYRUS_POP3S_PORT, LMTP $MH_CYRUS_LMTP_PORT
+  Courier     $MH_HOST:$MH_COURIER_IMAP_PORT (STARTTLS) $MH_COURIER_IMAPS_PORT (TLS), POP3 $MH_COURIER_POP3_PORT / $MH_COURIER_POP3S_PORT (mail only by IMAP APPEND)
   Local domains: $DOMAINS   (anything else: 554 Relay access denied)
   Users (address / password):
 EOF
@@ -510,6 +531,6 @@ for u in $MH_USERS; do printf '    %-28s %s\n' "${u%%:*}" "${u#*:}"; done
 cat <<EOF
   TLS cert (CN=localhost, SAN localhost,127.0.0.1): $MH_TLS/ca.pem
   Java truststores (password $MH_STOREPASS): $MH_TLS/truststore.p12  $MH_TLS/truststore.jks
-  Logs: $MH_LOG/dovecot.log  $MH_LOG/postfix.log
+  Logs: $MH_LOG/dovecot.log  $MH_LOG/postfix.log  $MH_LOG/courier-*.log (Cyrus logs to syslog only)
   Test settings: $MH_DIR/harness.env
 EOF

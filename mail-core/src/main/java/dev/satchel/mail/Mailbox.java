@@ -226,14 +226,17 @@ public interface Mailbox extends AutoCloseable {
   Optional<Uid> append(Folder folder, OutgoingMessage message, Set<Flag> flags);
 
   /**
-   * Creates a folder.
+   * Creates a folder and returns it. On IMAP servers whose personal namespace has a prefix (Cyrus and
+   * Courier use {@code INBOX.}) a name outside it is created under it: {@code createFolder("Reports")}
+   * returns {@code INBOX.Reports} there, and {@code Reports} on Dovecot.
    *
    * @throws UnsupportedCapabilityException without {@link Capability#FOLDERS}
    */
   Folder createFolder(String fullName);
 
   /**
-   * Renames a folder.
+   * Renames a folder and returns it under its new name; the new name goes under the personal
+   * namespace prefix as in {@link #createFolder}.
    *
    * @throws UnsupportedCapabilityException without {@link Capability#FOLDERS}
    */

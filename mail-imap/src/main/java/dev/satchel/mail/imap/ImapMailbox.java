@@ -341,6 +341,9 @@ final class ImapMailbox implements Mailbox {
     return MailExceptions.translate(operation, settings.server(), e);
   }
 
+  /** The personal namespace prefix ("" or e.g. "INBOX."), asked for on the first folder creation. */
+  private @Nullable String personalPrefix;
+
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("this mailbox is closed");
@@ -742,15 +745,40 @@ final class ImapMailbox implements Mailbox {
   public Folder createFolder(String fullName) {
     Folder check = Folder.named(fullName);
     ensureOpen();
+    String name;
     try {
-      jakarta.mail.Folder f = store.getFolder(check.fullName());
+      name = inPersonalNamespace(check.fullName());
+      jakarta.mail.Folder f = store.getFolder(name);
       if (!f.create(jakarta.mail.Folder.HOLDS_MESSAGES)) {
-        throw new MailCommandException("CREATE " + fullName, "the server refused to create the folder", null);
+        throw new MailCommandException("CREATE " + name, "the server refused to create the folder", null);
       }
     } catch (MessagingException | RuntimeException e) {
       throw fail("CREATE " + fullName, e);
     }
-    return folder(fullName).orElse(check);
+    return folder(name).orElse(Folder.named(name));
+  }
+
+  /**
+   * The name a new folder gets: servers whose personal namespace has a prefix (Cyrus and Courier:
+   * {@code INBOX.}) refuse new folders outside it, so a name that is neither INBOX nor under that
+   * prefix is put under it (RFC 2342 section 4); {@code Reports} becomes {@code INBOX.Reports}. Asked
+   * once per session; without NAMESPACE, or with an empty prefix (Dovecot), names are unchanged.
+   */
+  private String inPersonalNamespace(String fullName) throws MessagingException {
+    if (personalPrefix == null) {
+      String prefix = "";
+      jakarta.mail.Folder[] personal = store.getPersonalNamespaces();
+      if (personal.length > 0 && !personal[0].getFullName().isEmpty()) {
+        prefix = personal[0].getFullName() + personal[0].getSeparator();
+      }
+      personalPrefix = prefix;
+    }
+    String prefix = personalPrefix;
+    if (prefix.isEmpty() || fullName.equalsIgnoreCase(Folder.INBOX)
+        || fullName.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      return fullName;
+    }
+    return prefix + fullName;
   }
 
   @Override
@@ -760,15 +788,17 @@ final class ImapMailbox implements Mailbox {
     if (selected != null && selected.getFullName().equals(folder.fullName())) {
       unselect();
     }
+    String name;
     try {
+      name = inPersonalNamespace(check.fullName());
       jakarta.mail.Folder from = store.getFolder(folder.fullName());
-      if (!from.renameTo(store.getFolder(check.fullName()))) {
+      if (!from.renameTo(store.getFolder(name))) {
         throw new MailCommandException("RENAME " + folder.fullName(), "the server refused to rename the folder", null);
       }
     } catch (MessagingException | RuntimeException e) {
       throw fail("RENAME " + folder.fullName(), e);
     }
-    return folder(newFullName).orElse(check);
+    return folder(name).orElse(Folder.named(name));
   }
 
   @Override

@@ -23,7 +23,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The project's real-server harness (interop/harness: Dovecot and Postfix on 127.0.0.1) as the tests
+ * The project's real-server harness (interop/harness: Dovecot and Postfix, Cyrus IMAP and Courier-IMAP on
+ * 127.0.0.1) as the tests
  * see it: its ports and trust material from {@code harness.env}, settings for its users, reachability
  * checks, starting it when it is down and this process is root, and emptying mailboxes between tests.
  *
@@ -150,9 +151,35 @@ final class Harness {
     return local.substring(0, local.indexOf('@')) + "-pw";
   }
 
-  /** Settings for a harness user on the port that matches protocol and security. */
+  /** The IMAP/POP3 servers of the harness; each has the same users, passwords and certificate. */
+  enum MailServer {
+    /** Dovecot 2.3, installed from Debian packages; mail also arrives through Postfix. */
+    DOVECOT(""),
+    /** Cyrus IMAP 3.6, unpacked from Debian packages; mail is delivered over its LMTP. */
+    CYRUS("CYRUS_"),
+    /** Courier-IMAP 5.0 and courier-pop, unpacked from Debian packages; mail is added by IMAP APPEND. */
+    COURIER("COURIER_");
+
+    private final String envInfix;
+
+    MailServer(String envInfix) {
+      this.envInfix = envInfix;
+    }
+
+    /** "Cyrus" for CYRUS. */
+    String displayName() {
+      return name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Settings for a harness user of Dovecot on the port that matches protocol and security. */
   MailSettings settings(String user, Protocol protocol, Security security) {
-    return MailSettings.builder().server(protocol, HOST, port(protocol, security), security)
+    return settings(MailServer.DOVECOT, user, protocol, security);
+  }
+
+  /** Settings for a harness user of one server on the port that matches protocol and security. */
+  MailSettings settings(MailServer server, String user, Protocol protocol, Security security) {
+    return MailSettings.builder().server(protocol, HOST, port(server, protocol, security), security)
         .password(address(user), password(user)).tls(tls()).connectTimeout(Duration.ofSeconds(5))
         .readTimeout(Duration.ofSeconds(20)).writeTimeout(Duration.ofSeconds(20)).build();
   }
@@ -179,6 +206,42 @@ final class Harness {
     };
   }
 
+  /**
+   * The IMAP or POP3 port of a server: Cyrus uses 12143/12993 and 12110/12995, Courier 13143/13993 and
+   * 13110/13995 (the STARTTLS port also takes {@link Security#NONE}).
+   */
+  int port(MailServer server, Protocol protocol, Security security) {
+    if (server == MailServer.DOVECOT || protocol == Protocol.SMTP) {
+      return port(protocol, security);
+    }
+    int base = server == MailServer.CYRUS ? 12_000 : 13_000;
+    String key = "MAILHARNESS_" + server.envInfix + protocol.name() + (security == Security.TLS ? "S" : "") + "_PORT";
+    int fallback = base + switch (protocol) {
+      case IMAP -> security == Security.TLS ? 993 : 143;
+      default -> security == Security.TLS ? 995 : 110;
+    };
+    return intEnv(key, fallback);
+  }
+
+  /** Cyrus's LMTP port (12024): synchronous delivery straight into Cyrus. */
+  int cyrusLmtpPort() {
+    return intEnv("MAILHARNESS_CYRUS_LMTP_PORT", 12_024);
+  }
+
+  /** The harness's PKCS12 trust store (its certificate only) and its password. */
+  KeyStore trustStore() {
+    Path store = Path.of(env.getOrDefault("MAILHARNESS_TRUSTSTORE_P12", stateDir.resolve("tls/truststore.p12").toString()));
+    char[] password = env.getOrDefault("MAILHARNESS_TRUSTSTORE_PASSWORD", "changeit").toCharArray();
+    try (InputStream in = Files.newInputStream(store)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, password);
+      return ks;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("the harness trust store " + store + " cannot be read (" + e.getMessage()
+          + "); `sudo interop/harness/start.sh` writes it", e);
+    }
+  }
+
   /** The MX-like SMTP port (11025): STARTTLS and AUTH optional, local recipients only. */
   int smtpPort() {
     return intEnv("MAILHARNESS_SMTP_PORT", 11025);
@@ -198,16 +261,7 @@ final class Harness {
   }
 
   private TlsOptions trust() {
-    Path store = Path.of(env.getOrDefault("MAILHARNESS_TRUSTSTORE_P12", stateDir.resolve("tls/truststore.p12").toString()));
-    char[] password = env.getOrDefault("MAILHARNESS_TRUSTSTORE_PASSWORD", "changeit").toCharArray();
-    try (InputStream in = Files.newInputStream(store)) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(in, password);
-      return TlsOptions.trusting(ks);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("the harness trust store " + store + " cannot be read (" + e.getMessage()
-          + "); `sudo interop/harness/start.sh` writes it", e);
-    }
+    return TlsOptions.trusting(trustStore());
   }
 
   private void loadEnv() {
@@ -245,6 +299,14 @@ final class Harness {
     services.put("Dovecot LMTP", intEnv("MAILHARNESS_LMTP_PORT", 11024));
     services.put("Postfix SMTP", intEnv("MAILHARNESS_SMTP_PORT", 11025));
     services.put("Postfix submission", intEnv("MAILHARNESS_SUBMISSION_PORT", 11587));
+    for (MailServer server : List.of(MailServer.CYRUS, MailServer.COURIER)) {
+      for (Protocol protocol : List.of(Protocol.IMAP, Protocol.POP3)) {
+        for (Security security : List.of(Security.STARTTLS, Security.TLS)) {
+          services.put(server.displayName() + " " + protocol + (security == Security.TLS ? "S" : ""), port(server, protocol, security));
+        }
+      }
+    }
+    services.put("Cyrus LMTP", cyrusLmtpPort());
     List<String> down = new ArrayList<>();
     services.forEach((name, port) -> {
       try (Socket s = new Socket()) {
@@ -259,7 +321,8 @@ final class Harness {
   private static String missingMessage(List<String> down, String why) {
     return "The interop suite needs the real mail servers of interop/harness on 127.0.0.1, but nothing answers on "
         + String.join(", ", down) + "; " + why + ". Start them with `sudo interop/harness/start.sh` (Debian; "
-        + "installs Dovecot and Postfix from packages the first time), or skip this suite with SATCHEL_INTEROP=skip.";
+        + "installs Dovecot and Postfix and unpacks Cyrus and Courier from packages the first time), or skip this "
+        + "suite with SATCHEL_INTEROP=skip.";
   }
 
   private void run(List<String> command, Duration timeout, String logName, String what) {
