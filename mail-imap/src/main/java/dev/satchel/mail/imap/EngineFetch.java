@@ -158,6 +158,17 @@ final class EngineFetch {
    */
   static @Nullable String text(ImapValue v) {
     if (v instanceof ImapValue.Str s) {
+      byte[] b = s.bytes();
+      boolean ascii = true;
+      for (byte x : b) {
+        if (x < 0) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        return new String(b, StandardCharsets.ISO_8859_1); // one copy into a compact string
+      }
       try {
         return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
             .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)

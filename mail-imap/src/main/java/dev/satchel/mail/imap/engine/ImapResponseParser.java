@@ -240,6 +240,17 @@ public final class ImapResponseParser {
 
   private ImapValue.Str quoted() throws Broken {
     pos++;
+    for (int i = pos; i < len; i++) { // the common case: no escapes, one copy
+      byte c = line[i];
+      if (c == '"') {
+        byte[] bytes = java.util.Arrays.copyOfRange(line, pos, i);
+        pos = i + 1;
+        return new ImapValue.Str(bytes, false);
+      }
+      if (c == '\\') {
+        break;
+      }
+    }
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     while (pos < len) {
       byte c = line[pos++];
