@@ -133,7 +133,9 @@ public final class MailExceptions {
 
   private static MailConnectionException connectionFailure(String operation, Server server, Throwable io, Exception outer) {
     String what;
-    if (io instanceof SocketTimeoutException || io instanceof InterruptedIOException) {
+    if (io instanceof dev.satchel.mail.internal.wire.DeadlineExceededException) {
+      what = server + ": " + io.getMessage() + "; raise the operation deadline if the server is just slow";
+    } else if (io instanceof SocketTimeoutException || io instanceof InterruptedIOException) {
       what = "timed out waiting for " + server + "; check the host, port and firewall, or raise the timeout in MailSettings";
     } else if (io instanceof ConnectException) {
       what = "could not connect to " + server + " (connection refused); check the host and port";
