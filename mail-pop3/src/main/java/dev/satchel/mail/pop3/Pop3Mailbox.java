@@ -459,7 +459,9 @@ final class Pop3Mailbox implements Mailbox {
         while (lines.hasMoreElements()) {
           headers.addHeaderLine(lines.nextElement() + "\r\n");
         }
-        out.add(new MessageSummary(all.get(n - 1), Set.of(), Set.of(), sizes[n - 1], Optional.empty(), MimeReader.envelope(headers)));
+        List<String> problems = new ArrayList<>();
+        out.add(new MessageSummary(all.get(n - 1), Set.of(), Set.of(), sizes[n - 1], Optional.empty(),
+            MimeReader.envelope(headers, problems::add), problems));
       }
       return out;
     } catch (MessagingException | RuntimeException e) {

@@ -49,6 +49,18 @@ class Pop3ObsoleteSyntaxTest {
   }
 
   @Test
+  void aSummaryCarriesTheProblemsOfItsHeaders() {
+    try (Mailbox pop3 = Mailbox.connect(fixture.settings())) {
+      List<MessageSummary> list = pop3.list(pop3.inbox());
+      // 19-date-not-a-date.eml: "Date: yesterday, around noon"
+      assertThat(list).anySatisfy(s -> assertThat(s.problems()).anySatisfy(p -> assertThat(p).contains("Date")
+          .contains("yesterday")));
+      // a well-formed message has none
+      assertThat(list).anySatisfy(s -> assertThat(s.problems()).isEmpty());
+    }
+  }
+
+  @Test
   void everyMessageIsListedAndFetched() {
     try (Mailbox pop3 = Mailbox.connect(fixture.settings())) {
       List<MessageSummary> list = pop3.list(pop3.inbox());
