@@ -53,30 +53,30 @@ public final class GuardedSockets {
 
   /** A plain socket whose streams are guarded. */
   static final class GuardedSocket extends Socket {
-    private final ResponseGuard guard;
-    private @Nullable GuardedStreams streams;
+    private final GuardedStreams.Lazy streams;
 
     GuardedSocket(ResponseGuard guard) {
-      this.guard = guard;
-    }
+      this.streams = new GuardedStreams.Lazy(new GuardedStreams.RawStreams() {
+        @Override
+        public InputStream input() throws IOException {
+          return GuardedSocket.super.getInputStream();
+        }
 
-    private synchronized GuardedStreams streams() throws IOException {
-      GuardedStreams s = streams;
-      if (s == null) {
-        s = new GuardedStreams(super.getInputStream(), super.getOutputStream(), guard);
-        streams = s;
-      }
-      return s;
+        @Override
+        public OutputStream output() throws IOException {
+          return GuardedSocket.super.getOutputStream();
+        }
+      }, guard);
     }
 
     @Override
     public InputStream getInputStream() throws IOException {
-      return streams().input();
+      return streams.input();
     }
 
     @Override
     public OutputStream getOutputStream() throws IOException {
-      return streams().output();
+      return streams.output();
     }
   }
 

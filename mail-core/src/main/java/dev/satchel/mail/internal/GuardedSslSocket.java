@@ -15,7 +15,6 @@ import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A TLS socket that is another {@link SSLSocket} with guarded streams: every method goes to the
@@ -25,31 +24,31 @@ import org.jspecify.annotations.Nullable;
  */
 final class GuardedSslSocket extends SSLSocket {
   private final SSLSocket d;
-  private final ResponseGuard guard;
-  private @Nullable GuardedStreams streams;
+  private final GuardedStreams.Lazy streams;
 
   GuardedSslSocket(SSLSocket d, ResponseGuard guard) {
     this.d = d;
-    this.guard = guard;
-  }
+    this.streams = new GuardedStreams.Lazy(new GuardedStreams.RawStreams() {
+      @Override
+      public InputStream input() throws IOException {
+        return d.getInputStream();
+      }
 
-  private synchronized GuardedStreams streams() throws IOException {
-    GuardedStreams s = streams;
-    if (s == null) {
-      s = new GuardedStreams(d.getInputStream(), d.getOutputStream(), guard);
-      streams = s;
-    }
-    return s;
+      @Override
+      public OutputStream output() throws IOException {
+        return d.getOutputStream();
+      }
+    }, guard);
   }
 
   @Override
   public InputStream getInputStream() throws IOException {
-    return streams().input();
+    return streams.input();
   }
 
   @Override
   public OutputStream getOutputStream() throws IOException {
-    return streams().output();
+    return streams.output();
   }
 
   // ---------------------------------------------------------------- SSLSocket

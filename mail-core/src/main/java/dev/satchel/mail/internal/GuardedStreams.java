@@ -26,6 +26,46 @@ final class GuardedStreams {
   private final Input input;
   private final Output output;
 
+  /** Where a socket's raw streams come from. */
+  interface RawStreams {
+    InputStream input() throws IOException;
+
+    OutputStream output() throws IOException;
+  }
+
+  /**
+   * A socket's guarded streams, made on first use (a socket has no streams before it connects); the
+   * one piece both {@link GuardedSockets.GuardedSocket} and {@link GuardedSslSocket} delegate to.
+   * Thread-safe.
+   */
+  static final class Lazy {
+    private final RawStreams raw;
+    private final ResponseGuard guard;
+    private @Nullable GuardedStreams streams;
+
+    Lazy(RawStreams raw, ResponseGuard guard) {
+      this.raw = raw;
+      this.guard = guard;
+    }
+
+    private synchronized GuardedStreams get() throws IOException {
+      GuardedStreams s = streams;
+      if (s == null) {
+        s = new GuardedStreams(raw.input(), raw.output(), guard);
+        streams = s;
+      }
+      return s;
+    }
+
+    InputStream input() throws IOException {
+      return get().input();
+    }
+
+    OutputStream output() throws IOException {
+      return get().output();
+    }
+  }
+
   GuardedStreams(InputStream in, OutputStream out, ResponseGuard guard) {
     this.guard = guard;
     this.input = new Input(in);

@@ -17,6 +17,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -25,6 +27,7 @@ import java.util.zip.InflaterInputStream;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 class WireConnectionTest {
   private static final Duration SECOND = Duration.ofSeconds(1);
   private static LoopbackTls tls;
+  /** Released when a test ends, so that a server thread holding a connection open stops then. */
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  @AfterEach
+  void release() {
+    finished.countDown();
+  }
 
   @BeforeAll
   static void certificate(@TempDir Path dir) throws Exception {
@@ -104,7 +114,9 @@ class WireConnectionTest {
       for (int i = 0; i < 1000; i++) { // one byte every 100 ms, never a line end
         out.write('x');
         out.flush();
-        Thread.sleep(100);
+        if (finished.await(100, TimeUnit.MILLISECONDS)) { // the attack's pace; ends with the test
+          return;
+        }
       }
     })) {
       long start = System.nanoTime();
@@ -131,7 +143,7 @@ class WireConnectionTest {
 
   @Test
   void aServerThatStopsReadingFailsTheWriteAfterTheWriteTimeout() throws Exception {
-    try (Server1 server = Server1.plain(s -> Thread.sleep(20_000))) {
+    try (Server1 server = Server1.plain(s -> finished.await(30, TimeUnit.SECONDS))) { // never reads
       try (WireConnection c = open(server.server(Security.NONE), TlsOptions.systemDefault(), SECOND, Duration.ofMillis(500),
           Deadline.in(Duration.ofMinutes(1)))) {
         byte[] chunk = new byte[1 << 20];

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Reads IMAP responses from a {@link WireReader}, one at a time, without losing any: what cannot be
  * parsed is returned with its raw text and a problem, and the reader stays in step (literals
  * announced on a broken line are still consumed). Limits are checked before anything is allocated:
- * list nesting (no unbounded recursion), the size of a literal held in memory, and the number of
- * items in one response. Larger literals go to a {@link LiteralSink} that streams them (a 50 MB body
+ * list nesting (no unbounded recursion), the size of a literal held in memory and of all literals
+ * held for one response, and the number of items in one response. Larger literals go to a {@link LiteralSink} that streams them (a 50 MB body
  * is never held whole), or end the connection with a {@link ServerLimitException} naming the limit.
  *
  * <p>Not thread-safe: one engine reads.
@@ -32,16 +32,19 @@ public final class ImapResponseParser {
    * @param maxDepth deepest list nesting (a BODYSTRUCTURE nests a few levels per MIME level)
    * @param maxLiteralInMemory largest literal kept in memory when no sink takes it
    * @param maxItems most atoms, strings and lists in one response (a SEARCH answer has one per UID)
+   * @param maxHeldBytes most literal bytes held in memory for one response, all literals together
+   *     (without it, a response of many literals each under {@code maxLiteralInMemory} could fill the
+   *     heap)
    */
-  public record Limits(int maxDepth, long maxLiteralInMemory, int maxItems) {
-    /** 64 levels, 16 MiB, 4 million items. */
-    public static final Limits DEFAULT = new Limits(64, 16L << 20, 4_000_000);
+  public record Limits(int maxDepth, long maxLiteralInMemory, int maxItems, long maxHeldBytes) {
+    /** 64 levels, 16 MiB per literal, 2 million items (a 16 MiB SEARCH line), 64 MiB held per response. */
+    public static final Limits DEFAULT = new Limits(64, 16L << 20, 2_000_000, 64L << 20);
 
     /** Checks that each limit is positive. */
     public Limits {
-      if (maxDepth < 1 || maxLiteralInMemory < 0 || maxItems < 1) {
-        throw new IllegalArgumentException("limits must be positive, were " + maxDepth + ", " + maxLiteralInMemory
-            + ", " + maxItems);
+      if (maxDepth < 1 || maxLiteralInMemory < 0 || maxItems < 1 || maxHeldBytes < maxLiteralInMemory) {
+        throw new IllegalArgumentException("limits must be positive and maxHeldBytes >= maxLiteralInMemory, were "
+            + maxDepth + ", " + maxLiteralInMemory + ", " + maxItems + ", " + maxHeldBytes);
       }
     }
   }
@@ -75,6 +78,7 @@ public final class ImapResponseParser {
   private int len;
   private int pos;
   private int itemCount;
+  private long heldBytes;
   private @Nullable LiteralSink sink;
 
   /** A parser reading from {@code reader} within {@code limits}. */
@@ -101,6 +105,7 @@ public final class ImapResponseParser {
       return null;
     }
     itemCount = 0;
+    heldBytes = 0;
     String raw = text(0, Math.min(len, RAW_MAX));
     if (len > 0 && line[0] == '+') {
       pos = Math.min(len, len > 1 && line[1] == ' ' ? 2 : 1);
@@ -298,6 +303,11 @@ public final class ImapResponseParser {
     ImapValue.Atom prev = !before.isEmpty() && before.get(before.size() - 1) instanceof ImapValue.Atom a ? a : null;
     ImapValue value;
     if (size <= limits.maxLiteralInMemory()) {
+      if (heldBytes + size > limits.maxHeldBytes()) {
+        throw new ServerLimitException("the server sent literals of more than " + limits.maxHeldBytes()
+            + " bytes in one response", limits.maxHeldBytes(), "maxHeldBytes");
+      }
+      heldBytes += size;
       byte[] bytes = new byte[(int) size];
       try (InputStream block = reader.block(size)) {
         int off = 0;

@@ -11,6 +11,7 @@ import dev.satchel.mail.Server;
 import dev.satchel.mail.internal.MailExceptions;
 import dev.satchel.mail.internal.OAuth2Tokens;
 import dev.satchel.mail.internal.Secrets;
+import dev.satchel.mail.internal.WireLimits;
 import dev.satchel.mail.internal.wire.Deadline;
 import dev.satchel.mail.internal.wire.SaslClient;
 import dev.satchel.mail.internal.wire.WireConnection;
@@ -60,7 +61,8 @@ public final class ImapSession implements Closeable {
     this.server = settings.server();
     this.operationTimeout = operationTimeout;
     this.connection = connection;
-    this.reader = new WireReader(connection.input(), 64 * 1024, 1 << 20);
+    // 16 MiB lines, as for the Angus path: a UID SEARCH of a whole large folder is one line
+    this.reader = new WireReader(connection.input(), 64 * 1024, (int) WireLimits.DEFAULT.maxLine());
     this.parser = new ImapResponseParser(reader, ImapResponseParser.Limits.DEFAULT);
   }
 

@@ -98,7 +98,7 @@ class ImapResponseParserTest {
         .isInstanceOf(ServerLimitException.class).hasMessageContaining("1500000000").hasMessageContaining("maxLiteral");
     assertThatThrownBy(() -> parser("* 1 FETCH (BODY[] {2147483647}\r\n").next(null))
         .isInstanceOf(ServerLimitException.class);
-    ImapResponseParser.Limits small = new ImapResponseParser.Limits(64, 10, 1000);
+    ImapResponseParser.Limits small = new ImapResponseParser.Limits(64, 10, 1000, 10);
     byte[] body = new byte[100_000];
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     wire.writeBytes("* 1 FETCH (UID 9 BODY[]<0> {100000}\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -119,10 +119,24 @@ class ImapResponseParserTest {
   }
 
   @Test
+  void manyLiteralsUnderThePerLiteralLimitStillCannotFillTheHeap() throws IOException {
+    StringBuilder wire = new StringBuilder("* 1 FETCH (");
+    for (int i = 0; i < 10; i++) {
+      wire.append("X").append(i).append(" {100}\r\n").append("y".repeat(100)).append(' ');
+    }
+    wire.append(")\r\n");
+    ImapResponseParser.Limits limits = new ImapResponseParser.Limits(64, 100, 1000, 500);
+    assertThatThrownBy(() -> parser(wire.toString().getBytes(StandardCharsets.US_ASCII), 64, limits).next(null))
+        .isInstanceOf(ServerLimitException.class).hasMessageContaining("maxHeldBytes");
+    ImapResponseParser.Limits roomy = new ImapResponseParser.Limits(64, 100, 1000, 1000);
+    assertThat(parser(wire.toString().getBytes(StandardCharsets.US_ASCII), 64, roomy).next(null).problem()).isNull();
+  }
+
+  @Test
   void tooManyItemsInOneResponseIsALimit() {
     String search = "* SEARCH" + " 1".repeat(2000) + "\r\n";
     assertThatThrownBy(() -> parser(search.getBytes(StandardCharsets.US_ASCII), 100,
-        new ImapResponseParser.Limits(64, 100, 1000)).next(null)).isInstanceOf(ServerLimitException.class)
+        new ImapResponseParser.Limits(64, 100, 1000, 100)).next(null)).isInstanceOf(ServerLimitException.class)
         .hasMessageContaining("maxItems");
   }
 

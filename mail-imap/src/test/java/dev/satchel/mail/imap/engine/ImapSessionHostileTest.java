@@ -16,7 +16,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +28,13 @@ import org.junit.jupiter.api.Test;
  * and a flood passes through without being held.
  */
 class ImapSessionHostileTest {
+  /** Released when a test ends, so that a server thread still attacking stops then. */
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  @AfterEach
+  void release() {
+    finished.countDown();
+  }
   /** What the server does when it receives NOOP, after a normal greeting and login. */
   @FunctionalInterface
   interface Attack {
@@ -78,7 +88,9 @@ class ImapSessionHostileTest {
       for (int i = 0; i < 10_000; i++) {
         out.write('*');
         out.flush();
-        Thread.sleep(100);
+        if (finished.await(100, TimeUnit.MILLISECONDS)) { // the attack's pace; ends with the test
+          return;
+        }
       }
     }); ImapSession session = open(s, Duration.ofSeconds(1))) {
       long start = System.nanoTime();
