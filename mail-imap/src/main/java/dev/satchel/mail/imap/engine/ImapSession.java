@@ -285,22 +285,7 @@ public final class ImapSession implements Closeable {
     String tag = tag();
     String line = tag + " " + command;
     send(line, command.startsWith("LOGIN ") ? tag + " LOGIN [redacted]" : line, operation);
-    while (true) {
-      ImapResponse r = read(sink, operation);
-      if (r == null) {
-        throw new MailConnectionException(operation + " failed: " + server + " closed the connection");
-      }
-      if (tag.equals(r.tag())) {
-        return r;
-      }
-      if (r.is("BYE") && r.kind() == ImapResponse.Kind.UNTAGGED) {
-        close();
-        throw new MailConnectionException(operation + " failed: " + server + " ended the session (" + shorten(r.raw()) + ")");
-      }
-      if (untagged != null) {
-        untagged.accept(r);
-      }
-    }
+    return completion(tag, untagged, sink, operation);
   }
 
   /**
@@ -324,6 +309,173 @@ public final class ImapSession implements Closeable {
       throw new MailCommandException(firstWord(command), Secrets.redact(done.text()), null);
     }
     return done;
+  }
+
+  /**
+   * Runs a command with literals (see {@link ImapCommand}) and returns its tagged completion.
+   * Untagged responses go to {@code untagged}; literals in the answer larger than the parser's
+   * in-memory limit go to {@code sink} when one is given.
+   *
+   * @throws MailCommandException when the server answers NO or BAD, or refuses a literal
+   */
+  public ImapResponse execute(ImapCommand command, Consumer<ImapResponse> untagged,
+      ImapResponseParser.@Nullable LiteralSink sink) {
+    String operation = command.name();
+    connection.deadline(Deadline.in(operationTimeout));
+    String tag = tag();
+    List<ImapCommand.Part> parts = command.parts();
+    OutputStream out = connection.output();
+    boolean nonSync = has("LITERAL+");
+    boolean nonSyncSmall = nonSync || has("LITERAL-");
+    try {
+      StringBuilder traced = new StringBuilder(tag).append(' ');
+      out.write((tag + " ").getBytes(StandardCharsets.US_ASCII));
+      for (ImapCommand.Part part : parts) {
+        if (part instanceof ImapCommand.Text t) {
+          out.write(t.text().getBytes(StandardCharsets.UTF_8));
+          traced.append(t.text());
+          continue;
+        }
+        byte[] bytes = ((ImapCommand.Literal) part).bytes();
+        boolean wait = !(nonSync || (nonSyncSmall && bytes.length <= 4096));
+        String marker = "{" + bytes.length + (wait ? "}" : "+}");
+        out.write((marker + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        traced.append(marker);
+        if (wait) {
+          out.flush();
+          trace(">", traced.toString());
+          traced.setLength(0);
+          ImapResponse refused = awaitContinuation(tag, untagged, operation);
+          if (refused != null) {
+            throw new MailCommandException(operation, Secrets.redact(refused.text()), null);
+          }
+        }
+        out.write(bytes);
+        traced.append("[").append(bytes.length).append(" bytes]");
+      }
+      out.write(CRLF);
+      out.flush();
+      trace(">", traced.toString());
+    } catch (IOException e) {
+      connection.close();
+      throw MailExceptions.translate(operation, server, e);
+    }
+    ImapResponse done = completion(tag, untagged, sink, operation);
+    if (!done.is("OK")) {
+      throw new MailCommandException(operation, Secrets.redact(done.text()), null);
+    }
+    return done;
+  }
+
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  /** Reads until the server asks for a literal (null) or completes {@code tag} instead (returned). */
+  private @Nullable ImapResponse awaitContinuation(String tag, Consumer<ImapResponse> untagged, String operation) {
+    while (true) {
+      ImapResponse r = read(null, operation);
+      if (r == null) {
+        throw new MailConnectionException(operation + " failed: " + server + " closed the connection");
+      }
+      if (r.kind() == ImapResponse.Kind.CONTINUATION) {
+        return null;
+      }
+      if (tag.equals(r.tag())) {
+        return r;
+      }
+      if (r.is("BYE") && r.kind() == ImapResponse.Kind.UNTAGGED) {
+        close();
+        throw new MailConnectionException(operation + " failed: " + server + " ended the session (" + shorten(r.raw()) + ")");
+      }
+      untagged.accept(r);
+    }
+  }
+
+  private ImapResponse completion(String tag, @Nullable Consumer<ImapResponse> untagged,
+      ImapResponseParser.@Nullable LiteralSink sink, String operation) {
+    while (true) {
+      ImapResponse r = read(sink, operation);
+      if (r == null) {
+        throw new MailConnectionException(operation + " failed: " + server + " closed the connection");
+      }
+      if (tag.equals(r.tag())) {
+        return r;
+      }
+      if (r.is("BYE") && r.kind() == ImapResponse.Kind.UNTAGGED) {
+        close();
+        throw new MailConnectionException(operation + " failed: " + server + " ended the session (" + shorten(r.raw()) + ")");
+      }
+      if (untagged != null) {
+        untagged.accept(r);
+      }
+    }
+  }
+
+  /**
+   * Runs IDLE (RFC 2177) until {@link #done()} is called (from any thread, or from {@code untagged})
+   * or {@code maxWait} passes, then returns the tagged completion. Untagged responses go to
+   * {@code untagged} as they arrive. The read timeout of the connection must exceed {@code maxWait}.
+   *
+   * @throws MailCommandException when the server refuses IDLE
+   */
+  public ImapResponse idle(Duration maxWait, Consumer<ImapResponse> untagged) {
+    String tag = tag();
+    connection.deadline(Deadline.in(maxWait.plus(operationTimeout)));
+    synchronized (idleLock) {
+      idleDone = false;
+      idling = true;
+    }
+    try {
+      send(tag + " IDLE", tag + " IDLE", "IDLE");
+      ImapResponse refused = awaitContinuation(tag, untagged, "IDLE");
+      if (refused != null) {
+        throw new MailCommandException("IDLE", Secrets.redact(refused.text()), null);
+      }
+      java.util.concurrent.ScheduledFuture<?> timer = IdleTimer.schedule(this::done, maxWait);
+      try {
+        return completion(tag, untagged, null, "IDLE");
+      } finally {
+        timer.cancel(false);
+      }
+    } finally {
+      synchronized (idleLock) {
+        idling = false;
+      }
+    }
+  }
+
+  /** Ends a running {@link #idle} by sending DONE; does nothing when not idling or already done. */
+  public void done() {
+    synchronized (idleLock) {
+      if (!idling || idleDone) {
+        return;
+      }
+      idleDone = true;
+      try {
+        trace(">", "DONE");
+        connection.output().write(("DONE\r\n").getBytes(StandardCharsets.US_ASCII));
+        connection.output().flush();
+      } catch (IOException e) {
+        connection.close(); // the reading thread sees the closed connection
+      }
+    }
+  }
+
+  private final Object idleLock = new Object();
+  private boolean idling;
+  private boolean idleDone;
+
+  /** One daemon thread for every session's IDLE time limit. */
+  private static final class IdleTimer {
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "satchel-imap-idle-timer");
+          t.setDaemon(true);
+          return t;
+        });
+
+    static java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration after) {
+      return TIMER.schedule(task, after.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
