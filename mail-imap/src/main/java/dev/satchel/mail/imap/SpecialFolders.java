@@ -47,16 +47,29 @@ final class SpecialFolders {
   /** Folders with roles resolved, and the role list with sources. */
   record Resolved(List<Folder> folders, List<SpecialFolder> special) {}
 
+  /** As {@link #resolveEntries(List)}, for Angus's LIST answers. */
   static Resolved resolve(List<ListInfo> infos) {
+    List<ListEntry> entries = new ArrayList<>(infos.size());
+    for (ListInfo li : infos) {
+      entries.add(new ListEntry(li.name, li.separator, li.attrs == null ? Set.of() : new LinkedHashSet<>(List.of(li.attrs))));
+    }
+    return resolveEntries(entries);
+  }
+
+  /**
+   * Folders for LIST answers, in order, with roles from special-use attributes and, for roles no
+   * folder is marked with, from common names. An entry whose name no folder can have (empty, the
+   * answer to {@code LIST "" ""}) is skipped.
+   */
+  static Resolved resolveEntries(List<ListEntry> entries) {
     List<Folder> raw = new ArrayList<>();
     Map<SpecialUse, SpecialFolder> byUse = new EnumMap<>(SpecialUse.class);
-    for (ListInfo li : infos) {
-      Set<String> attrs = new LinkedHashSet<>();
-      if (li.attrs != null) {
-        attrs.addAll(List.of(li.attrs));
+    for (ListEntry e : entries) {
+      if (e.name().isEmpty()) {
+        continue;
       }
-      SpecialUse use = fromAttributes(attrs);
-      Folder f = new Folder(li.name, li.separator, attrs, Optional.ofNullable(use));
+      SpecialUse use = fromAttributes(e.attributes());
+      Folder f = new Folder(e.name(), e.delimiter(), e.attributes(), Optional.ofNullable(use));
       raw.add(f);
       if (use != null) {
         byUse.putIfAbsent(use, new SpecialFolder(f, use, SpecialFolder.Source.SERVER));
