@@ -19,15 +19,19 @@ import org.jspecify.annotations.Nullable;
  * @param extended the names of parameters that were given in RFC 2231 form (already decoded, so
  *     they must not be RFC 2047 decoded again)
  */
-record MimeParams(String value, Map<String, String> parameters, java.util.Set<String> extended) {
+public record MimeParams(String value, Map<String, String> parameters, java.util.Set<String> extended) {
 
   /** A parameter's value, or null. */
-  @Nullable String parameter(String name) {
+  public @Nullable String parameter(String name) {
     return parameters.get(name);
   }
 
-  /** Parses an unfolded header value. */
-  static MimeParams parse(String header, String what, Consumer<String> problems) {
+  /**
+   * Parses an unfolded header value; never throws.
+   *
+   * @param what names the field in problem reports, for example {@code "Content-Type"}
+   */
+  public static MimeParams parse(String header, String what, Consumer<String> problems) {
     java.util.List<String> tokens = splitOutsideQuotes(header);
     String value = tokens.get(0).strip().toLowerCase(Locale.ROOT);
     Map<String, String> plain = new LinkedHashMap<>();

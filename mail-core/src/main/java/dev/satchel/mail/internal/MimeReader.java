@@ -261,7 +261,7 @@ public final class MimeReader {
       Enumeration<jakarta.mail.Header> all = mime.getAllHeaders();
       for (jakarta.mail.Header h : Collections.list(all)) {
         String value = h.getValue() == null ? "" : h.getValue();
-        headers.add(new Header(h.getName(), EncodedWords.decode(Charsets.fixRawHeader(EncodedWords.unfold(value)).strip(), p -> {})));
+        headers.add(new Header(h.getName(), MimeText.headerValue(value)));
       }
     } catch (MessagingException e) {
       w.fail("headers", e);
@@ -343,20 +343,8 @@ public final class MimeReader {
       String dispositionHeader = header(p, "Content-Disposition", where);
       MimeParams disposition = dispositionHeader == null ? null : MimeParams.parse(dispositionHeader, "Content-Disposition", report);
       String dispositionType = disposition == null ? "" : disposition.value();
-      String filename = filename(disposition, "filename", report);
-      if (filename == null) {
-        filename = filename(type, "name", report);
-      }
-      String cid = header(p, "Content-ID", where);
-      if (cid != null) {
-        cid = cid.strip();
-        if (cid.startsWith("<") && cid.endsWith(">") && cid.length() >= 2) {
-          cid = cid.substring(1, cid.length() - 1).strip();
-        }
-        if (cid.isEmpty()) {
-          cid = null;
-        }
-      }
+      String filename = MimeText.filename(disposition, type, report);
+      String cid = MimeText.contentId(header(p, "Content-ID", where));
       boolean attachment = dispositionType.equals("attachment");
       boolean bodyCandidate = (mediaType.equals("text/plain") || mediaType.equals("text/html")) && !attachment && filename == null;
       if (bodyCandidate && (mediaType.equals("text/plain") ? text == null : html == null)) {
@@ -469,13 +457,7 @@ public final class MimeReader {
     }
 
     private String textContent(Part p, @Nullable MimeParams type, String where, Consumer<String> report) {
-      byte[] bytes = decodedBytes(p, where);
-      String charset = type == null ? null : type.parameter("charset");
-      String s = Charsets.decode(bytes, charset, "text", report).replace("\r\n", "\n").replace('\r', '\n');
-      if (type != null && type.value().equalsIgnoreCase("text/plain") && FlowedText.isFlowed(type.parameter("format"))) {
-        return FlowedText.unwrap(s, FlowedText.deletesSpace(type.parameter("delsp")));
-      }
-      return s;
+      return MimeText.text(decodedBytes(p, where), type, report);
     }
 
     /** The decoded content; on a broken transfer encoding, a best-effort decoding and a problem. */
@@ -510,21 +492,6 @@ public final class MimeReader {
         }
         return new byte[0];
       }
-    }
-
-    /** A file name parameter: RFC 2231 values as decoded, plain ones RFC 2047 decoded; null when absent or blank. */
-    private static @Nullable String filename(@Nullable MimeParams params, String name, Consumer<String> report) {
-      if (params == null) {
-        return null;
-      }
-      String value = params.parameter(name);
-      if (value == null) {
-        return null;
-      }
-      if (!params.extended().contains(name)) {
-        value = EncodedWords.decode(value, report);
-      }
-      return value.isBlank() ? null : value;
     }
 
     private MessagePart part(Part p, @Nullable String filename, String mediaType, @Nullable String cid, boolean inline, String where) {
