@@ -28,12 +28,15 @@ public final class MailSettings {
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   /** Default write timeout: 30 seconds. */
   public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default overall deadline of one protocol operation: 2 minutes. */
+  public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(2);
 
   private final Server server;
   private final @Nullable Credentials credentials;
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final Duration writeTimeout;
+  private final Duration operationTimeout;
   private final TlsOptions tls;
 
   private MailSettings(Builder b, Server server) {
@@ -42,6 +45,7 @@ public final class MailSettings {
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
     this.writeTimeout = b.writeTimeout;
+    this.operationTimeout = b.operationTimeout;
     this.tls = b.tls;
   }
 
@@ -58,6 +62,7 @@ public final class MailSettings {
     b.connectTimeout = connectTimeout;
     b.readTimeout = readTimeout;
     b.writeTimeout = writeTimeout;
+    b.operationTimeout = operationTimeout;
     b.tls = tls;
     return b;
   }
@@ -95,6 +100,17 @@ public final class MailSettings {
     return writeTimeout;
   }
 
+  /**
+   * The overall deadline of one protocol operation on Satchel's own wire layer: connecting and logging
+   * in, one command with its whole answer (or one pipelined batch of commands, such as one listing
+   * batch or one window of partial fetches). A server that trickles bytes slowly enough to stay within
+   * every read timeout is still cut off here, with a {@link MailConnectionException} saying that the
+   * deadline passed.
+   */
+  public Duration operationTimeout() {
+    return operationTimeout;
+  }
+
   /** Which certificates TLS trusts (hostname verification is always on). */
   public TlsOptions tls() {
     return tls;
@@ -108,19 +124,20 @@ public final class MailSettings {
   public boolean equals(@Nullable Object o) {
     return o instanceof MailSettings s && s.server.equals(server) && Objects.equals(s.credentials, credentials)
         && s.connectTimeout.equals(connectTimeout) && s.readTimeout.equals(readTimeout)
-        && s.writeTimeout.equals(writeTimeout) && s.tls.equals(tls);
+        && s.writeTimeout.equals(writeTimeout) && s.operationTimeout.equals(operationTimeout) && s.tls.equals(tls);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(server, credentials, connectTimeout, readTimeout, writeTimeout, tls);
+    return Objects.hash(server, credentials, connectTimeout, readTimeout, writeTimeout, operationTimeout, tls);
   }
 
   /** Shows server, user name, timeouts and TLS trust; never a password or token. */
   @Override
   public String toString() {
     return "MailSettings[server=" + server + ", credentials=" + credentials + ", connectTimeout=" + connectTimeout
-        + ", readTimeout=" + readTimeout + ", writeTimeout=" + writeTimeout + ", tls=" + tls + "]";
+        + ", readTimeout=" + readTimeout + ", writeTimeout=" + writeTimeout + ", operationTimeout=" + operationTimeout
+        + ", tls=" + tls + "]";
   }
 
   /** Builds {@link MailSettings}. Not thread-safe. */
@@ -130,6 +147,7 @@ public final class MailSettings {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+    private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
     private TlsOptions tls = TlsOptions.systemDefault();
 
     private Builder() {}
@@ -183,6 +201,19 @@ public final class MailSettings {
      */
     public Builder writeTimeout(Duration timeout) {
       this.writeTimeout = checkTimeout("writeTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * The overall deadline of one protocol operation (see {@link MailSettings#operationTimeout()}):
+     * bounds a server that answers, but too slowly, where each read timeout alone would let it go on
+     * for ever. Default 2 minutes. Applies to IMAP; POP3 and SMTP follow when they move to Satchel's
+     * own wire layer.
+     *
+     * @throws IllegalArgumentException unless positive and at most one day
+     */
+    public Builder operationTimeout(Duration timeout) {
+      this.operationTimeout = checkTimeout("operationTimeout", timeout);
       return this;
     }
 

@@ -98,15 +98,9 @@ final class EngineFetch {
   }
 
   private static @Nullable Flag systemFlag(String atom) {
-    return switch (atom.toLowerCase(Locale.ROOT)) {
-      case "\\seen" -> Flag.SEEN;
-      case "\\answered" -> Flag.ANSWERED;
-      case "\\flagged" -> Flag.FLAGGED;
-      case "\\deleted" -> Flag.DELETED;
-      case "\\draft" -> Flag.DRAFT;
-      default -> null;
-    };
+    return Imap.systemFlag(atom);
   }
+
 
   /** ENVELOPE: (date subject from sender reply-to to cc bcc in-reply-to message-id). */
   static Envelope envelope(ImapValue.ListValue e, AddressCache cache, List<String> problems) {

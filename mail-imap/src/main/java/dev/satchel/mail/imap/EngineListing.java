@@ -55,7 +55,7 @@ final class EngineListing {
     List<String> commands = new ArrayList<>();
     for (int from = 0; from < uids.length; from += BATCH) {
       long[] batch = Arrays.copyOfRange(uids, from, Math.min(uids.length, from + BATCH));
-      commands.add("UID FETCH " + Imap.uidSet(batch) + " " + Imap.SUMMARY_ITEMS);
+      commands.add("UID FETCH " + UidSet.format(batch) + " " + ImapSummaries.SUMMARY_ITEMS);
     }
     java.util.Set<Long> wanted = new java.util.HashSet<>(uids.length * 2);
     for (long u : uids) {

@@ -2,15 +2,10 @@ package dev.satchel.mail.imap;
 
 import dev.satchel.mail.Capability;
 import dev.satchel.mail.Changes;
-import dev.satchel.mail.Credentials;
 import dev.satchel.mail.Flag;
 import dev.satchel.mail.Folder;
 import dev.satchel.mail.FolderStatus;
 import dev.satchel.mail.MailCommandException;
-import dev.satchel.mail.MailConnectionException;
-import dev.satchel.mail.Security;
-import dev.satchel.mail.MailAuthenticationException;
-import dev.satchel.mail.MailException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.MailboxListener;
@@ -21,7 +16,6 @@ import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.Protocol;
 import dev.satchel.mail.Quota;
 import dev.satchel.mail.SearchQuery;
-import dev.satchel.mail.Server;
 import dev.satchel.mail.SpecialFolder;
 import dev.satchel.mail.SpecialUse;
 import dev.satchel.mail.SyncState;
@@ -29,17 +23,12 @@ import dev.satchel.mail.Uid;
 import dev.satchel.mail.UidRange;
 import dev.satchel.mail.UnsupportedCapabilityException;
 import dev.satchel.mail.Watch;
-import dev.satchel.mail.internal.AngusSessions;
-import dev.satchel.mail.internal.MailExceptions;
-import dev.satchel.mail.internal.OAuth2Tokens;
-import dev.satchel.mail.internal.Secrets;
+import dev.satchel.mail.imap.engine.ImapCommand;
+import dev.satchel.mail.imap.engine.ImapResponse;
+import dev.satchel.mail.imap.engine.ImapValue;
 import dev.satchel.mail.internal.MimeWriter;
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.Flags;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -50,67 +39,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
-import org.eclipse.angus.mail.iap.Argument;
-import org.eclipse.angus.mail.iap.ProtocolException;
-import org.eclipse.angus.mail.iap.Response;
-import org.eclipse.angus.mail.imap.AppendUID;
-import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPStore;
-import org.eclipse.angus.mail.imap.protocol.FLAGS;
-import org.eclipse.angus.mail.imap.protocol.FetchResponse;
-import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
-import org.eclipse.angus.mail.imap.protocol.ListInfo;
-import org.eclipse.angus.mail.imap.protocol.Status;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The IMAP {@link Mailbox}: one Angus {@link IMAPStore}, at most one selected folder at a time, and
- * raw UID commands (through {@link IMAPFolder#doCommand}) wherever Angus would make one round trip per
- * message or lacks the command. Not thread-safe, like every {@link Mailbox}.
+ * The IMAP {@link Mailbox} on Satchel's own engine: one {@link ImapChannel} (one connection, at most
+ * one selected folder, its {@link FolderView}), with sync in {@link ImapSync}, watching in
+ * {@link ImapWatch}, listing in {@link ImapSummaries} and reading in {@link EngineMessageReader}. Not
+ * thread-safe, like every {@link Mailbox}.
  */
 final class ImapMailbox implements Mailbox {
   private static final Logger LOG = LoggerFactory.getLogger(ImapMailbox.class);
+  /** Partial fetches of one stream sent at once. */
+  static final int FETCH_WINDOW = 8;
 
   private final MailSettings settings;
   private final MailboxOptions options;
-  private final IMAPStore store;
+  private final ImapChannel channel;
   private final Set<Capability> capabilities;
-  private final @Nullable RecordingSockets sockets;
-  /** The secret this mailbox logged in with, redacted from server text until {@link #close()}. */
-  private final Secrets.Registration secrets;
-  /**
-   * The server's capabilities after login, upper case. Kept here because asking Angus's store
-   * borrows its connection, and while a folder holds the only one that opens (and logs in) another.
-   */
-  private final Set<String> serverCapabilities = new java.util.HashSet<>();
-  private @Nullable IMAPFolder selected;
   private boolean closed;
-  /** The selected folder's message count when this class keeps it (with QRESYNC), else -1. */
-  private volatile int trackedCount = -1;
-  /**
-   * The selected connection's view holds every existing message with a lower UID: SELECT's UIDNEXT,
-   * raised past each UID the connection reported since (see {@link #sawInView}); -1 when unknown.
-   */
-  private long viewUidNext = -1;
-  private org.eclipse.angus.mail.iap.@Nullable ResponseHandler counter;
-  private @Nullable IMAPProtocol counted;
-  /** Told of unsolicited news about the selected folder (a watch), or null. */
-  private volatile @Nullable Runnable serverChange;
-  private org.eclipse.angus.mail.iap.@Nullable ResponseHandler newsHandler;
-  private @Nullable IMAPProtocol newsProtocol;
 
-  private ImapMailbox(MailSettings settings, MailboxOptions options, IMAPStore store, Set<Capability> capabilities,
-      @Nullable RecordingSockets sockets, Secrets.Registration secrets) {
-    this.secrets = secrets;
+  private ImapMailbox(MailSettings settings, MailboxOptions options, ImapChannel channel, Set<Capability> capabilities) {
     this.settings = settings;
     this.options = options;
-    this.store = store;
+    this.channel = channel;
     this.capabilities = capabilities;
-    this.sockets = sockets;
   }
 
   /**
@@ -145,142 +100,28 @@ final class ImapMailbox implements Mailbox {
   /**
    * Connects, logs in, sends ID when offered and derives the capabilities.
    *
-   * @param forWatch true for a watch's own connection: sockets are recorded so that they can be cut,
-   *     the read timeout is stretched past the IDLE restart interval, and INBOX is not selected to
-   *     read its PERMANENTFLAGS (a watch never uses KEYWORDS), so the watched folder, INBOX too, is
-   *     not selected yet when the watch asks for changes and the resynchronising SELECT can be used
+   * @param forWatch true for a watch's own connection: the read timeout is stretched past the IDLE
+   *     restart interval, and INBOX is not selected to read its PERMANENTFLAGS (a watch never uses
+   *     KEYWORDS), so the watched folder, INBOX too, is not selected yet when the watch asks for
+   *     changes and the resynchronising SELECT can be used
    */
   static ImapMailbox connect(MailSettings settings, MailboxOptions options, boolean forWatch) {
-    Server server = settings.server();
-    Credentials credentials = settings.credentials();
-    if (credentials == null) {
+    if (settings.credentials() == null) {
       throw new IllegalArgumentException("IMAP settings need credentials");
     }
-    String proto = AngusSessions.protocolName(server);
-    String p = "mail." + proto + ".";
-    Properties extra = new Properties();
-    extra.setProperty(p + "peek", "true");
-    extra.setProperty(p + "throwsearchexception", "true");
-    // Angus validates every ENVELOPE address when this is true and drops the whole FETCH response
-    // when one fails ("ignoring bad response", at FINE), so a message from "postmaster" (Dovecot:
-    // "MISSING_DOMAIN") vanished from listings. Satchel checks addresses itself (AddressCache).
-    extra.setProperty("mail.mime.address.strict", "false");
-    // Two connections: one keeps the selected folder, one serves store commands (STATUS, LIST, ...);
-    // with one, Angus opened, authenticated and logged out a new connection for every STATUS.
-    extra.setProperty(p + "connectionpoolsize", "2");
-    extra.setProperty(p + "partialfetch", "true");
-    extra.setProperty(p + "fetchsize", Integer.toString(options.partialFetchSize()));
-    // COMPRESS=DEFLATE (RFC 4978): Angus sends COMPRESS after login when this is on and the server
-    // offers it, and leaves the connection uncompressed otherwise.
-    extra.setProperty(p + "compress.enable", Boolean.toString(compress(options.compression(), server.host())));
-    if (credentials instanceof Credentials.OAuth2) {
-      extra.setProperty(p + "auth.mechanisms", "XOAUTH2");
-    }
-    RecordingSockets sockets = null;
-    if (forWatch) {
-      long readMillis = settings.readTimeout().plus(options.idleRestart()).toMillis();
-      extra.setProperty(p + "timeout", Long.toString(readMillis));
-      sockets = new RecordingSockets();
-      sockets.install(extra, p, server, AngusSessions.properties(settings));
-    }
-    Session session = AngusSessions.session(settings, extra);
-    SatchelImapStore store = new SatchelImapStore(session, proto, credentials instanceof Credentials.OAuth2);
-    Secrets.Registration secrets = login(store, server, credentials);
+    ImapChannel channel = ImapChannel.open(settings, options, forWatch ? options.idleRestart() : Duration.ZERO);
     try {
-      if (store.hasCapability("ID")) {
-        Map<String, String> id = new LinkedHashMap<>();
-        id.put("name", "Satchel");
-        id.put("vendor", "dev.satchel");
-        try {
-          store.id(id);
-        } catch (MessagingException e) {
-          LOG.debug("IMAP ID was refused by {}: {}", server, e.getMessage());
-        }
-      }
-      ImapMailbox box = new ImapMailbox(settings, options, store, EnumSet.noneOf(Capability.class), sockets, secrets);
-      box.serverCapabilities.addAll(box.onStore("CAPABILITY", protocol -> {
-        Set<String> names = new java.util.HashSet<>();
-        protocol.getCapabilities().keySet().forEach(c -> names.add(c.toUpperCase(java.util.Locale.ROOT)));
-        return names;
-      }));
+      ImapMailbox box = new ImapMailbox(settings, options, channel, EnumSet.noneOf(Capability.class));
       box.capabilities.addAll(box.deriveCapabilities(!forWatch));
       return box;
-    } catch (MessagingException e) {
-      closeQuietly(store);
-      MailException failure = MailExceptions.translateConnect(server, e);
-      secrets.close();
-      throw failure;
     } catch (RuntimeException e) {
-      closeQuietly(store);
-      // Angus's response parser can fail with an unchecked exception on a malformed answer (for
-      // example an unterminated FLAGS list in the SELECT answer): no session to go on with.
-      MailException failure = MailExceptions.translateConnect(server, e);
-      secrets.close();
-      throw failure;
-    }
-  }
-
-  private static void closeQuietly(IMAPStore store) {
-    try {
-      store.close();
-    } catch (MessagingException | RuntimeException ignored) {
-      // closing after a failure
-    }
-  }
-
-  /**
-   * Logs in; the returned registration keeps the secret in use {@linkplain Secrets redacted} from
-   * server text until the mailbox is closed. On failure the registration is closed after the
-   * exception (with redacted server text) was built.
-   */
-  private static Secrets.Registration login(SatchelImapStore store, Server server, Credentials credentials) {
-    Secrets.Registration secrets = Secrets.none();
-    int attempts = store.loginAttempts();
-    try {
-      if (credentials instanceof Credentials.Password pw) {
-        String secret = new String(pw.secret());
-        secrets = Secrets.register(pw.username(), secret);
-        store.connect(server.host(), server.port(), pw.username(), secret);
-      } else if (credentials instanceof Credentials.OAuth2 oauth) {
-        String token = OAuth2Tokens.token(oauth, false, server);
-        secrets = Secrets.register(oauth.username(), token);
-        try {
-          store.connect(server.host(), server.port(), oauth.username(), token);
-        } catch (AuthenticationFailedException first) {
-          // the token may have expired: ask for a fresh one once
-          String fresh = OAuth2Tokens.token(oauth, true, server);
-          Secrets.Registration refreshed = Secrets.register(oauth.username(), fresh);
-          secrets.close();
-          secrets = refreshed;
-          store.connect(server.host(), server.port(), oauth.username(), fresh);
-        }
-      }
-      return secrets;
-    } catch (AuthenticationFailedException e) {
-      MailException failure = server.security() == Security.STARTTLS && store.loginAttempts() == attempts
-          // Angus reports a refused STARTTLS as an authentication failure; no credential was sent.
-          ? new MailConnectionException("connect to " + server + " failed: the server refused STARTTLS"
-              + (e.getMessage() == null ? "" : " (" + Secrets.redact(e.getMessage().strip()) + ")")
-              + ", and STARTTLS is required, so the connection was closed before any credential was sent. Use"
-              + " Security.TLS on the implicit-TLS port (usually 993), or check the server's TLS set-up",
-              Secrets.scrub(e))
-          : MailExceptions.authenticationFailed(server, e.getMessage(), e);
-      secrets.close();
-      throw failure;
-    } catch (MessagingException | RuntimeException e) {
-      // a RuntimeException: Angus failed on a malformed answer (or a MailException from the token source)
-      MailException failure = SatchelImapStore.refusedForNoOAuth2(e)
-          ? new MailAuthenticationException(server + " does not offer OAuth2 (no AUTH=XOAUTH2 in its capabilities),"
-              + " so the OAuth2 token was not sent; use password credentials (an app password) for this server, or"
-              + " check that this is the provider's OAuth2-enabled IMAP host", null)
-          : MailExceptions.translateConnect(server, e);
-      secrets.close();
-      throw failure;
+      channel.close();
+      throw e;
     }
   }
 
   /** The capabilities; KEYWORDS only when {@code probeKeywords} (it selects INBOX for its PERMANENTFLAGS). */
-  private Set<Capability> deriveCapabilities(boolean probeKeywords) throws MessagingException {
+  private Set<Capability> deriveCapabilities(boolean probeKeywords) {
     Set<Capability> caps = EnumSet.of(Capability.FOLDERS, Capability.SERVER_FLAGS, Capability.COPY, Capability.DELETE,
         Capability.APPEND, Capability.SERVER_SEARCH, Capability.HEADERS_ONLY, Capability.UNIQUE_IDS);
     if (has("MOVE") || has("UIDPLUS")) {
@@ -301,9 +142,8 @@ final class ImapMailbox implements Mailbox {
     if (!probeKeywords) {
       return caps;
     }
-    IMAPFolder inbox = select(inbox());
-    Flags permanent = inbox.getPermanentFlags();
-    if (permanent != null && permanent.contains(Flags.Flag.USER)) {
+    Set<String> permanent = channel.select(inbox()).permanentFlags();
+    if (permanent != null && permanent.contains("\\*")) {
       caps.add(Capability.KEYWORDS);
     }
     return caps;
@@ -311,7 +151,7 @@ final class ImapMailbox implements Mailbox {
 
   /** True when the server advertised {@code capability} (for example "UIDPLUS") after login. */
   boolean has(String capability) {
-    return serverCapabilities.contains(capability.toUpperCase(java.util.Locale.ROOT));
+    return channel.has(capability);
   }
 
   MailSettings settings() {
@@ -322,27 +162,12 @@ final class ImapMailbox implements Mailbox {
     return options;
   }
 
-  /** Cuts every socket of a watch connection at once, to end a read that would otherwise block. */
-  void cutSockets() {
-    if (sockets != null) {
-      sockets.closeAll();
-    }
-  }
-
-  /** Closes a watch connection without waiting for the server: sockets first, then the store. */
-  void cutSocketsAfterClose() {
-    cutSockets();
-    close();
+  ImapChannel channel() {
+    ensureOpen();
+    return channel;
   }
 
   // ---------------------------------------------------------------- plumbing
-
-  MailException fail(String operation, Exception e) {
-    return MailExceptions.translate(operation, settings.server(), e);
-  }
-
-  /** The personal namespace prefix ("" or e.g. "INBOX."), asked for on the first folder creation. */
-  private @Nullable String personalPrefix;
 
   private void ensureOpen() {
     if (closed) {
@@ -356,297 +181,47 @@ final class ImapMailbox implements Mailbox {
     }
   }
 
-  /** True when {@code folder} is the selected folder. */
-  private boolean isSelected(Folder folder) {
-    IMAPFolder current = selected;
-    return current != null && current.isOpen() && current.getFullName().equals(folder.fullName());
-  }
-
-  /** Selects {@code folder} (read-write) unless it is already selected. */
-  IMAPFolder select(Folder folder) {
+  /** Selects {@code folder} unless it is selected; its view. */
+  FolderView select(Folder folder) {
     ensureOpen();
-    IMAPFolder current = selected;
-    if (current != null && isSelected(folder)) {
-      return current;
-    }
-    unselect();
-    if (has("QRESYNC")) {
-      enableQresync();
-    }
-    try {
-      IMAPFolder f = (IMAPFolder) store.getFolder(folder.fullName());
-      f.open(jakarta.mail.Folder.READ_WRITE);
-      opened(f);
-      return f;
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("select " + folder.fullName(), e);
-    }
+    return channel.select(folder);
   }
 
-  private void opened(IMAPFolder f) throws MessagingException {
-    selected = f;
-    viewUidNext = f.getUIDNext();
-    countMessagesWithQresync(f);
-    listenForNews(f);
-  }
-
-  /** What a resynchronising SELECT reported about the changes since the client's HIGHESTMODSEQ. */
-  record Resync(long uidValidity, OptionalLong uidNext, OptionalLong highestModSeq, Map<Long, Set<String>> changed,
-      Set<Long> vanished) {}
-
-  /**
-   * Selects {@code folder} with QRESYNC's resynchronising SELECT (RFC 7162 3.2.5):
-   * {@code SELECT folder (QRESYNC (uidValidity modSeq))}. The server answers with the folder's
-   * counters, a {@code VANISHED (EARLIER)} response for messages expunged since {@code modSeq} and a
-   * FETCH (UID, FLAGS, MODSEQ) for each message changed or added since, so one command replaces the
-   * NOOP and the {@code CHANGEDSINCE .. VANISHED} fetch. When the UIDVALIDITY differs the server
-   * reports no changes, and {@link Resync#uidValidity()} tells. No known-UIDs list is sent: Dovecot
-   * limits the FETCH part to the UIDs named there, so messages added since would go unreported; the
-   * VANISHED part may therefore name UIDs the client never knew.
-   *
-   * <p>Angus sends ENABLE QRESYNC first on the connection the folder gets, unless it is enabled there
-   * already. It turns the VANISHED (EARLIER) response into a {@code MessageVanishedEvent} and each
-   * FETCH into a {@code MessageChangedEvent} whose message carries the UID and flags from that
-   * response; both are taken out of the responses before any response handler sees them, so the
-   * message count kept by {@link #countMessagesWithQresync} (installed after the SELECT) starts from
-   * EXISTS.
-   *
-   * @return the answer, or null when {@code folder} is already selected (nothing sent), the server
-   *     does not offer QRESYNC (nothing sent), or it refused the ENABLE or this SELECT (then the
-   *     folder is selected the plain way, or that fails as {@link #select} does)
-   */
-  @Nullable Resync selectWithResync(Folder folder, long uidValidity, long modSeq) {
+  /** Sends NOOP in {@code folder} (selected first): the server's news arrive. */
+  void noop(Folder folder) {
     ensureOpen();
-    if (isSelected(folder) || !has("QRESYNC")) {
-      return null;
-    }
-    unselect();
-    IMAPFolder f;
-    List<jakarta.mail.event.MailEvent> events;
-    try {
-      f = (IMAPFolder) store.getFolder(folder.fullName());
-      events = f.open(jakarta.mail.Folder.READ_WRITE, new org.eclipse.angus.mail.imap.ResyncData(uidValidity, modSeq));
-    } catch (MessagingException e) {
-      LOG.debug("resynchronising SELECT of {} failed, selecting it the plain way: {}", folder.fullName(), e.getMessage());
-      select(folder);
-      return null;
-    }
-    try {
-      opened(f);
-      Map<Long, Set<String>> changed = new HashMap<>();
-      Set<Long> vanished = new java.util.HashSet<>();
-      for (jakarta.mail.event.MailEvent e : events == null ? List.<jakarta.mail.event.MailEvent>of() : events) {
-        if (e instanceof org.eclipse.angus.mail.imap.MessageVanishedEvent v) {
-          for (long u : v.getUIDs()) {
-            vanished.add(u);
-          }
-        } else if (e instanceof jakarta.mail.event.MessageChangedEvent c) {
-          jakarta.mail.Message m = c.getMessage();
-          long uid = f.getUID(m);
-          changed.put(uid, Imap.flagStrings(m.getFlags()));
-          sawInView(uid);
-        }
-      }
-      long next = f.getUIDNext();
-      long highest = f.getHighestModSeq();
-      return new Resync(f.getUIDValidity(), next > 0 ? OptionalLong.of(next) : OptionalLong.empty(),
-          highest > 0 ? OptionalLong.of(highest) : OptionalLong.empty(), changed, vanished);
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("select " + folder.fullName(), e);
-    }
+    channel.run(folder, "NOOP", r -> { });
   }
 
-  /**
-   * Sends ENABLE QRESYNC (RFC 7162) on the connection the next SELECT will use, once per connection,
-   * so that {@code changesSince} can learn removals from VANISHED. A refusal only costs that: sync
-   * then falls back to comparing UIDs.
-   */
-  private void enableQresync() {
-    onStore("ENABLE QRESYNC", p -> {
-      if (!p.isEnabled("QRESYNC")) {
-        try {
-          p.enable("QRESYNC");
-        } catch (org.eclipse.angus.mail.iap.CommandFailedException | org.eclipse.angus.mail.iap.BadCommandException e) {
-          LOG.debug("ENABLE QRESYNC was refused by {}: {}", settings.server(), e.getMessage());
-        }
-      }
-      return Boolean.TRUE;
-    });
-  }
-
-  /** True when QRESYNC is enabled on the connection that has {@code folder} selected. */
-  boolean qresyncEnabled(Folder folder) {
-    return inFolder(folder, "QRESYNC state", p -> p.isEnabled("QRESYNC"));
-  }
-
-  /**
-   * With QRESYNC enabled the server reports expunged messages as {@code VANISHED uid-set} instead of
-   * EXPUNGE. Angus maps those UIDs only to messages it fetched itself (this class fetches through raw
-   * commands, so its message count would go stale) and fails on a set of several UIDs. So on such a
-   * connection the folder stops listening, and this class counts EXISTS, EXPUNGE and VANISHED itself.
-   */
-  private void countMessagesWithQresync(IMAPFolder f) throws MessagingException {
-    int opened = f.getMessageCount();
-    f.doCommand(p -> {
-      if (p.isEnabled("QRESYNC")) {
-        p.removeResponseHandler(f);
-        trackedCount = opened;
-        org.eclipse.angus.mail.iap.ResponseHandler h = ImapMailbox.this::count;
-        p.addResponseHandler(h);
-        counter = h;
-        counted = p;
-      }
-      return Boolean.TRUE;
-    });
-  }
-
-  private void count(Response r) {
-    if (!(r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir) || !ir.isUnTagged()) {
-      return;
-    }
-    if (ir.keyEquals("EXISTS")) {
-      trackedCount = ir.getNumber();
-    } else if (ir.keyEquals("EXPUNGE")) {
-      trackedCount = Math.max(0, trackedCount - 1);
-    } else if (ir.keyEquals("VANISHED")) {
-      String text = r.toString().trim();
-      int at = text.toUpperCase(java.util.Locale.ROOT).indexOf("VANISHED") + "VANISHED".length();
-      String rest = text.substring(at).trim();
-      if (!rest.toUpperCase(java.util.Locale.ROOT).startsWith("(EARLIER)")) {
-        org.eclipse.angus.mail.imap.protocol.UIDSet[] set = org.eclipse.angus.mail.imap.protocol.UIDSet.parseUIDSets(rest);
-        if (set != null) {
-          trackedCount = (int) Math.max(0, trackedCount - org.eclipse.angus.mail.imap.protocol.UIDSet.size(set));
-        }
-      }
-    }
-  }
-
-  /** The number of messages in {@code folder} as the selected connection knows it now. */
-  int messageCount(Folder folder) {
-    IMAPFolder f = select(folder);
-    int tracked = trackedCount;
-    if (tracked >= 0) {
-      return tracked;
-    }
-    try {
-      return f.getMessageCount();
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("message count of " + folder.fullName(), e);
-    }
-  }
-
-  /**
-   * Asks the server for news about {@code folder} (NOOP) when it is the selected folder. A server may
-   * hold back EXISTS and EXPUNGE for the selected folder until a NOOP (Dovecot computes UID SEARCH on
-   * its current view), so without this a listing would miss messages delivered, expunged or moved
-   * through another connection since the folder was selected. A folder not yet selected needs
-   * nothing: SELECT reports its current state.
-   */
+  /** See {@link ImapChannel#refreshIfSelected}. */
   void refreshIfSelected(Folder folder) {
-    if (isSelected(folder)) {
-      inFolder(folder, "NOOP in " + folder.fullName(), p -> Imap.run(p, "NOOP", null));
-    }
-  }
-
-  /**
-   * Makes sure the selected connection's view of {@code folder} holds {@code uids}, sending a NOOP
-   * when one may be newer than the view. A server evaluates a UID set against what it has told the
-   * session (Dovecot silently skips a UID it has not announced with EXISTS yet), so without this a
-   * UID STORE, COPY, MOVE, EXPUNGE or FETCH of a message appended through another connection after
-   * the folder was selected would do nothing. Every UID the server gave out was assigned before this
-   * call, so after the NOOP the view holds each of them that still exists.
-   */
-  void ensureInView(Folder folder, long[] uids) {
-    select(folder);
-    long highest = Arrays.stream(uids).max().orElse(0);
-    if (viewUidNext > 0 && highest < viewUidNext) {
-      return;
-    }
-    inFolder(folder, "NOOP in " + folder.fullName(), p -> Imap.run(p, "NOOP", null));
-  }
-
-  /**
-   * Notes that the selected connection reported a message with {@code uid} (in a FETCH or SEARCH
-   * answer): its view then holds every older message that still exists too. Only UIDs the server
-   * reported count, never UIDs a caller passed in, which may name nothing.
-   */
-  void sawInView(long uid) {
-    if (uid >= viewUidNext) {
-      viewUidNext = uid + 1;
-    }
-  }
-
-  private void sawInView(long[] uids) {
-    for (long u : uids) {
-      sawInView(u);
-    }
-  }
-
-  /** Closes the selected folder without expunging (Angus uses UNSELECT, or EXAMINE + CLOSE). */
-  private void unselect() {
-    IMAPFolder current = selected;
-    selected = null;
-    IMAPProtocol p = counted;
-    org.eclipse.angus.mail.iap.ResponseHandler h = counter;
-    if (p != null && h != null) {
-      p.removeResponseHandler(h);
-    }
-    counted = null;
-    counter = null;
-    trackedCount = -1;
-    viewUidNext = -1;
-    IMAPProtocol np = newsProtocol;
-    org.eclipse.angus.mail.iap.ResponseHandler nh = newsHandler;
-    if (np != null && nh != null) {
-      np.removeResponseHandler(nh);
-    }
-    newsProtocol = null;
-    newsHandler = null;
-    if (current != null && current.isOpen()) {
-      try {
-        current.close(false);
-      } catch (MessagingException e) {
-        LOG.debug("closing folder {} failed: {}", current.getFullName(), e.getMessage());
-      }
-    }
-  }
-
-  /** A command to run with the IMAP protocol of the selected folder. */
-  @FunctionalInterface
-  interface Cmd<T> {
-    T run(IMAPProtocol p) throws ProtocolException;
-  }
-
-  /** Runs {@code cmd} in {@code folder}, selecting it first. */
-  @SuppressWarnings("unchecked")
-  <T> T inFolder(Folder folder, String operation, Cmd<T> cmd) {
-    IMAPFolder f = select(folder);
-    try {
-      return (T) f.doCommand(p -> cmd.run(p));
-    } catch (MessagingException | RuntimeException e) {
-      throw fail(operation, e);
-    }
-  }
-
-  /** Runs {@code cmd} on the store's connection (no folder needs to be selected). */
-  @SuppressWarnings("unchecked")
-  private <T> T onStore(String operation, Cmd<T> cmd) {
     ensureOpen();
-    try {
-      IMAPFolder root = (IMAPFolder) store.getDefaultFolder();
-      return (T) root.doCommand(p -> cmd.run(p));
-    } catch (MessagingException | RuntimeException e) {
-      throw fail(operation, e);
-    }
+    channel.refreshIfSelected(folder);
+  }
+
+  /** See {@link ImapChannel#selectWithResync}. */
+  ImapChannel.@Nullable Resync selectWithResync(Folder folder, long uidValidity, long modSeq) {
+    ensureOpen();
+    return channel.selectWithResync(folder, uidValidity, modSeq);
+  }
+
+  /** True when QRESYNC is enabled on this connection. */
+  boolean qresyncEnabled() {
+    return channel.enabled("QRESYNC");
   }
 
   long uidValidity(Folder folder) {
-    IMAPFolder f = select(folder);
-    try {
-      return f.getUIDValidity();
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("UIDVALIDITY of " + folder.fullName(), e);
+    FolderView v = select(folder);
+    if (v.uidValidity() > 0) {
+      return v.uidValidity();
     }
+    throw new MailCommandException("select " + folder.fullName(), "the server sent no UIDVALIDITY for "
+        + folder.fullName() + ", so its messages have no lasting identity", null);
+  }
+
+  /** The number of messages in {@code folder} as this connection knows it now. */
+  int messageCount(Folder folder) {
+    return select(folder).exists();
   }
 
   /**
@@ -661,7 +236,7 @@ final class ImapMailbox implements Mailbox {
     }
     Arrays.sort(out);
     long[] distinct = Arrays.stream(out).distinct().toArray();
-    ensureInView(folder, distinct);
+    channel.ensureInView(folder, distinct);
     return distinct;
   }
 
@@ -674,6 +249,10 @@ final class ImapMailbox implements Mailbox {
           + " is now " + validity + "; list the folder again", null);
     }
     return imap.uid();
+  }
+
+  static MailCommandException noSuchMessage(String operation, Folder folder, long uid) {
+    return new MailCommandException(operation, "no message with UID " + uid + " in " + folder.fullName(), null);
   }
 
   // ---------------------------------------------------------------- identity and folders
@@ -693,19 +272,28 @@ final class ImapMailbox implements Mailbox {
     return new Folder(Folder.INBOX, '/', Set.of(), Optional.empty());
   }
 
-  private List<ListInfo> listInfos(boolean subscribedOnly) {
-    ListInfo[] infos = onStore(subscribedOnly ? "LSUB" : "LIST", p -> subscribedOnly ? p.lsub("", "*") : p.list("", "*"));
-    return infos == null ? List.of() : Arrays.asList(infos);
+  private List<ListEntry> listEntries(String command) {
+    ensureOpen();
+    List<ListEntry> out = new ArrayList<>();
+    channel.run(command, r -> {
+      ListEntry e = ImapReplies.listEntry(r, false);
+      if (e != null) {
+        out.add(e);
+      } else if (r.problem() != null && r.raw().regionMatches(true, 0, "* LIST", 0, 6)) {
+        LOG.warn("a LIST answer from {} could not be read and was left out: {}", settings.server(), r.problem());
+      }
+    });
+    return out;
   }
 
   @Override
   public List<Folder> folders() {
-    return SpecialFolders.resolve(listInfos(false)).folders();
+    return SpecialFolders.resolveEntries(listEntries("LIST \"\" \"*\"")).folders();
   }
 
   @Override
   public List<SpecialFolder> specialFolders() {
-    return SpecialFolders.resolve(listInfos(false)).special();
+    return SpecialFolders.resolveEntries(listEntries("LIST \"\" \"*\"")).special();
   }
 
   @Override
@@ -713,12 +301,8 @@ final class ImapMailbox implements Mailbox {
     if (fullName.equalsIgnoreCase(Folder.INBOX)) {
       return Optional.of(inbox());
     }
-    ListInfo[] infos = onStore("LIST " + fullName, p -> p.list("", fullName));
-    if (infos == null || infos.length == 0) {
-      return Optional.empty();
-    }
-    return SpecialFolders.resolve(Arrays.asList(infos)).folders().stream()
-        .filter(f -> f.fullName().equals(fullName)).findFirst();
+    List<ListEntry> entries = listEntries("LIST \"\" " + ImapChannel.mailbox(fullName));
+    return SpecialFolders.resolveEntries(entries).folders().stream().filter(f -> f.fullName().equals(fullName)).findFirst();
   }
 
   @Override
@@ -728,33 +312,21 @@ final class ImapMailbox implements Mailbox {
 
   @Override
   public List<Folder> subscribedFolders() {
-    return SpecialFolders.resolve(listInfos(true)).folders();
+    return SpecialFolders.resolveEntries(listEntries("LSUB \"\" \"*\"")).folders();
   }
 
   @Override
   public void setSubscribed(Folder folder, boolean subscribed) {
     ensureOpen();
-    try {
-      store.getFolder(folder.fullName()).setSubscribed(subscribed);
-    } catch (MessagingException | RuntimeException e) {
-      throw fail((subscribed ? "SUBSCRIBE " : "UNSUBSCRIBE ") + folder.fullName(), e);
-    }
+    channel.run((subscribed ? "SUBSCRIBE " : "UNSUBSCRIBE ") + ImapChannel.mailbox(folder.fullName()), r -> { });
   }
 
   @Override
   public Folder createFolder(String fullName) {
     Folder check = Folder.named(fullName);
     ensureOpen();
-    String name;
-    try {
-      name = inPersonalNamespace(check.fullName());
-      jakarta.mail.Folder f = store.getFolder(name);
-      if (!f.create(jakarta.mail.Folder.HOLDS_MESSAGES)) {
-        throw new MailCommandException("CREATE " + name, "the server refused to create the folder", null);
-      }
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("CREATE " + fullName, e);
-    }
+    String name = inPersonalNamespace(check.fullName());
+    channel.run("CREATE " + ImapChannel.mailbox(name), r -> { });
     return folder(name).orElse(Folder.named(name));
   }
 
@@ -764,16 +336,8 @@ final class ImapMailbox implements Mailbox {
    * prefix is put under it (RFC 2342 section 4); {@code Reports} becomes {@code INBOX.Reports}. Asked
    * once per session; without NAMESPACE, or with an empty prefix (Dovecot), names are unchanged.
    */
-  private String inPersonalNamespace(String fullName) throws MessagingException {
-    if (personalPrefix == null) {
-      String prefix = "";
-      jakarta.mail.Folder[] personal = store.getPersonalNamespaces();
-      if (personal.length > 0 && !personal[0].getFullName().isEmpty()) {
-        prefix = personal[0].getFullName() + personal[0].getSeparator();
-      }
-      personalPrefix = prefix;
-    }
-    String prefix = personalPrefix;
+  private String inPersonalNamespace(String fullName) {
+    String prefix = channel.personalPrefix();
     if (prefix.isEmpty() || fullName.equalsIgnoreCase(Folder.INBOX)
         || fullName.regionMatches(true, 0, prefix, 0, prefix.length())) {
       return fullName;
@@ -785,19 +349,11 @@ final class ImapMailbox implements Mailbox {
   public Folder renameFolder(Folder folder, String newFullName) {
     Folder check = Folder.named(newFullName);
     ensureOpen();
-    if (selected != null && selected.getFullName().equals(folder.fullName())) {
-      unselect();
+    if (channel.isSelected(folder)) {
+      channel.unselect();
     }
-    String name;
-    try {
-      name = inPersonalNamespace(check.fullName());
-      jakarta.mail.Folder from = store.getFolder(folder.fullName());
-      if (!from.renameTo(store.getFolder(name))) {
-        throw new MailCommandException("RENAME " + folder.fullName(), "the server refused to rename the folder", null);
-      }
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("RENAME " + folder.fullName(), e);
-    }
+    String name = inPersonalNamespace(check.fullName());
+    channel.run("RENAME " + ImapChannel.mailbox(folder.fullName()) + " " + ImapChannel.mailbox(name), r -> { });
     return folder(name).orElse(Folder.named(name));
   }
 
@@ -807,16 +363,10 @@ final class ImapMailbox implements Mailbox {
     if (folder.isInbox()) {
       throw new IllegalArgumentException("the inbox cannot be deleted");
     }
-    if (selected != null && selected.getFullName().equals(folder.fullName())) {
-      unselect();
+    if (channel.isSelected(folder)) {
+      channel.unselect();
     }
-    try {
-      if (!store.getFolder(folder.fullName()).delete(false)) {
-        throw new MailCommandException("DELETE " + folder.fullName(), "the server refused to delete the folder", null);
-      }
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("DELETE " + folder.fullName(), e);
-    }
+    channel.run("DELETE " + ImapChannel.mailbox(folder.fullName()), r -> { });
   }
 
   @Override
@@ -826,19 +376,31 @@ final class ImapMailbox implements Mailbox {
   }
 
   /**
-   * The folder's counters from one STATUS on the store's connection, without first bringing the
-   * selected view up to date (sync reads the counters first and refreshes the view after).
+   * The folder's counters from one STATUS, without first bringing the selected view up to date (sync
+   * reads the counters first and refreshes the view after).
    */
   FolderStatus counters(Folder folder) {
+    ensureOpen();
     boolean modseq = capabilities.contains(Capability.CHANGES_SINCE);
-    String[] items = modseq
-        ? new String[] {"MESSAGES", "UNSEEN", "UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"}
-        : new String[] {"MESSAGES", "UNSEEN", "UIDVALIDITY", "UIDNEXT"};
-    Status s = onStore("STATUS " + folder.fullName(), p -> p.status(folder.fullName(), items));
-    return new FolderStatus(folder, Math.max(0, s.total), s.unseen < 0 ? OptionalLong.empty() : OptionalLong.of(s.unseen),
-        s.uidvalidity > 0 ? OptionalLong.of(s.uidvalidity) : OptionalLong.empty(),
-        s.uidnext > 0 ? OptionalLong.of(s.uidnext) : OptionalLong.empty(),
-        modseq && s.highestmodseq > 0 ? OptionalLong.of(s.highestmodseq) : OptionalLong.empty());
+    String items = modseq ? "(MESSAGES UNSEEN UIDVALIDITY UIDNEXT HIGHESTMODSEQ)" : "(MESSAGES UNSEEN UIDVALIDITY UIDNEXT)";
+    Map<String, Long> got = new HashMap<>();
+    channel.run("STATUS " + ImapChannel.mailbox(folder.fullName()) + " " + items, r -> {
+      StatusReply s = ImapReplies.status(r, false);
+      if (s != null && s.name().equals(folder.fullName())) {
+        got.putAll(s.items());
+      }
+    });
+    if (!got.containsKey("MESSAGES")) {
+      throw new MailCommandException("STATUS " + folder.fullName(), "the server's answer held no STATUS for "
+          + folder.fullName(), null);
+    }
+    return new FolderStatus(folder, Math.max(0, got.get("MESSAGES")), optional(got.get("UNSEEN"), true),
+        optional(got.get("UIDVALIDITY"), false), optional(got.get("UIDNEXT"), false),
+        modseq ? optional(got.get("HIGHESTMODSEQ"), false) : OptionalLong.empty());
+  }
+
+  private static OptionalLong optional(@Nullable Long v, boolean zeroCounts) {
+    return v == null || v < 0 || (v == 0 && !zeroCounts) ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
   // ---------------------------------------------------------------- listing
@@ -864,12 +426,11 @@ final class ImapMailbox implements Mailbox {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
     long validity = uidValidity(folder);
-    // NOOP first, so that EXISTS/EXPUNGE news from other clients updates the message count
-    inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
+    noop(folder); // EXISTS/EXPUNGE news from other clients update the message count
     int total = messageCount(folder);
     int want = Math.min(count, total);
     List<MessageSummary> out = new ArrayList<>(want);
-    ImapSummaries summaries = new ImapSummaries(this, folder, validity);
+    ImapSummaries summaries = new ImapSummaries(channel, folder, validity, options.listBatchSize());
     int batch = options.listBatchSize();
     // Sequence numbers are stable across these FETCH commands: a server may not send EXPUNGE during FETCH.
     for (int hi = total; hi > total - want; hi -= batch) {
@@ -881,28 +442,48 @@ final class ImapMailbox implements Mailbox {
 
   /** UIDs matching a raw search key, sorted. */
   long[] uidSearch(Folder folder, String criteria) {
-    Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, "UID SEARCH " + criteria, null));
-    long[] found = Imap.searchResult(r);
-    sawInView(found);
-    return found;
+    ensureOpen();
+    List<long[]> parts = new ArrayList<>();
+    channel.run(folder, "UID SEARCH " + criteria, r -> parts.add(channel.searchUids(r)));
+    return seen(merge(parts));
+  }
+
+  private long[] seen(long[] uids) {
+    FolderView v = channel.view();
+    if (v != null) {
+      for (long u : uids) {
+        v.saw(u);
+      }
+    }
+    return uids;
+  }
+
+  private static long[] merge(List<long[]> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    return parts.stream().flatMapToLong(Arrays::stream).sorted().distinct().toArray();
   }
 
   /**
-   * Summaries for sorted UIDs, one UID FETCH per batch, oldest first: every UID that still exists is
-   * in the answer, malformed or not (see {@link ImapSummaries}).
+   * Summaries for sorted UIDs, batched and pipelined, oldest first: every UID that still exists is in
+   * the answer, malformed or not (see {@link ImapSummaries}).
    */
   List<MessageSummary> summaries(Folder folder, long validity, long[] uids) {
-    return new ImapSummaries(this, folder, validity).byUid(uids);
+    if (uids.length == 0) {
+      return List.of();
+    }
+    return new ImapSummaries(channel, folder, validity, options.listBatchSize()).byUid(uids);
   }
 
   @Override
   public List<Uid> search(Folder folder, SearchQuery query) {
     refreshIfSelected(folder);
     long validity = uidValidity(folder);
-    ImapSearch.Compiled c = ImapSearch.compile(query);
-    Response[] r = inFolder(folder, "UID SEARCH in " + folder.fullName(), p -> Imap.run(p, c.command(), c.args()));
-    long[] uids = Imap.searchResult(r);
-    sawInView(uids);
+    ImapCommand c = EngineSearch.compile(query, false);
+    List<long[]> parts = new ArrayList<>();
+    channel.run(c, r -> parts.add(channel.searchUids(r)));
+    long[] uids = seen(merge(parts));
     List<Uid> out = new ArrayList<>(uids.length);
     for (long u : uids) {
       out.add(new Uid.Imap(validity, u));
@@ -916,54 +497,113 @@ final class ImapMailbox implements Mailbox {
   public Message fetch(Folder folder, Uid uid) {
     long validity = uidValidity(folder);
     long u = uidNumber(uid, validity, folder, "fetch");
-    ensureInView(folder, new long[] {u});
-    return new ImapMessageReader(this, folder, validity, u).read();
+    channel.ensureInView(folder, new long[] {u});
+    return EngineMessageReader.read(new Source(folder, validity, u), validity, u, folder.fullName());
   }
 
   @Override
   public InputStream openRaw(Folder folder, Uid uid) {
     long validity = uidValidity(folder);
     long u = uidNumber(uid, validity, folder, "openRaw");
-    ensureInView(folder, new long[] {u});
-    Response[] r = inFolder(folder, "openRaw", p -> Imap.run(p, "UID FETCH " + u + " (UID RFC822.SIZE)", null));
-    for (Response x : r) {
-      if (x instanceof FetchResponse fr && Imap.uidOf(fr) == u) {
-        return new PartialFetchInputStream(this, folder, validity, u, "", options.partialFetchSize());
+    channel.ensureInView(folder, new long[] {u});
+    ImapValue.@Nullable ListValue items = new Source(folder, validity, u).fetch("UID RFC822.SIZE");
+    if (items == null) {
+      throw noSuchMessage("openRaw", folder, u);
+    }
+    long size = EngineFetch.item(items, "RFC822.SIZE") instanceof ImapValue.Atom a ? a.number() : -1;
+    return new SectionStream(pipeline(folder, validity), u, "", options.partialFetchSize(), FETCH_WINDOW, size);
+  }
+
+  /** Partial fetches of {@code folder}, refused once its UIDVALIDITY is no longer {@code validity}. */
+  private SectionStream.Pipeline pipeline(Folder folder, long validity) {
+    return (commands, untagged) -> {
+      ensureOpen();
+      if (uidValidity(folder) != validity) {
+        throw new MailCommandException("fetch", "the UIDVALIDITY of " + folder.fullName() + " changed while a message"
+            + " was being read; list the folder again", null);
       }
-    }
-    throw noSuchMessage("openRaw", folder, u);
+      return channel.pipeline(folder, commands, untagged);
+    };
   }
 
-  static MailCommandException noSuchMessage(String operation, Folder folder, long uid) {
-    return new MailCommandException(operation, "no message with UID " + uid + " in " + folder.fullName(), null);
-  }
+  /** One message's data, for {@link EngineMessageReader}. */
+  private final class Source implements MessageSource {
+    private final Folder folder;
+    private final long validity;
+    private final long uid;
 
-  /**
-   * One partial fetch: {@code BODY.PEEK[section]<offset.length>} of one message. Used by streams; the
-   * answer is null when the message is gone.
-   */
-  org.eclipse.angus.mail.imap.protocol.@Nullable BODY partialFetch(Folder folder, long validity, long uid, String section,
-      long offset, int length) {
-    ensureOpen();
-    if (uidValidity(folder) != validity) {
-      return null;
+    Source(Folder folder, long validity, long uid) {
+      this.folder = folder;
+      this.validity = validity;
+      this.uid = uid;
     }
-    String cmd = "UID FETCH " + uid + " (BODY.PEEK[" + section + "]<" + offset + "." + length + ">)";
-    Response[] r = inFolder(folder, "fetch UID " + uid, p -> Imap.run(p, cmd, null));
-    for (Response x : r) {
-      if (x instanceof FetchResponse fr && Imap.uidOf(fr) == uid) {
-        for (int i = 0; i < fr.getItemCount(); i++) {
-          if (fr.getItem(i) instanceof org.eclipse.angus.mail.imap.protocol.BODY b) {
-            return b;
+
+    @Override
+    public ImapValue.@Nullable ListValue fetch(String items) {
+      ensureOpen();
+      ImapValue.ListValue[] found = {null};
+      channel.run(folder, "UID FETCH " + uid + " (" + items + ")", r -> {
+        ImapValue.ListValue l = EngineFetch.fetchItems(r);
+        if (l != null && EngineFetch.uid(l) == uid) {
+          found[0] = found[0] == null ? l : merged(found[0], l);
+        }
+      });
+      return found[0];
+    }
+
+    @Override
+    public Map<String, byte[]> sections(List<String> sections) {
+      Map<String, byte[]> out = new LinkedHashMap<>();
+      if (sections.isEmpty()) {
+        return out;
+      }
+      StringBuilder items = new StringBuilder("UID");
+      sections.forEach(s -> items.append(" BODY.PEEK[").append(s).append(']'));
+      ImapValue.ListValue l = fetch(items.toString());
+      if (l == null) {
+        return out;
+      }
+      List<ImapValue> v = l.items();
+      for (int i = 0; i + 1 < v.size(); i += 2) {
+        if (v.get(i) instanceof ImapValue.Atom a && a.text().regionMatches(true, 0, "BODY[", 0, 5)
+            && v.get(i + 1) instanceof ImapValue.Str s) {
+          String t = a.text();
+          int close = t.indexOf(']');
+          if (close > 5) {
+            out.put(t.substring(5, close), s.bytes());
+          } else if (close == 5) {
+            out.put("", s.bytes());
           }
         }
       }
+      return out;
     }
-    return null;
+
+    @Override
+    public InputStream open(String section, long size) {
+      return new SectionStream(pipeline(folder, validity), uid, section, options.partialFetchSize(), FETCH_WINDOW, size);
+    }
+  }
+
+  /** Two FETCH answers for one message (a server may split its items) as one item list. */
+  private static ImapValue.ListValue merged(ImapValue.ListValue a, ImapValue.ListValue b) {
+    List<ImapValue> all = new ArrayList<>(a.items());
+    all.addAll(b.items());
+    return new ImapValue.ListValue(all);
   }
 
   boolean isClosed() {
     return closed;
+  }
+
+  /** Ends a running IDLE of a watch; any thread. */
+  void endIdle() {
+    channel.done();
+  }
+
+  /** Cuts the connection at once (a watch that must stop); any thread. */
+  void abort() {
+    channel.abort();
   }
 
   // ---------------------------------------------------------------- changing
@@ -996,8 +636,7 @@ final class ImapMailbox implements Mailbox {
       return;
     }
     long[] n = uidNumbers(folder, uids, "UID STORE");
-    String cmd = "UID STORE " + Imap.uidSet(n) + " " + what;
-    inFolder(folder, "UID STORE in " + folder.fullName(), p -> Imap.run(p, cmd, null));
+    channel.run(folder, "UID STORE " + UidSet.format(n) + " " + what, r -> { });
   }
 
   @Override
@@ -1007,15 +646,36 @@ final class ImapMailbox implements Mailbox {
       return List.of();
     }
     long[] n = uidNumbers(from, uids, "UID COPY");
-    Response[] r = inFolder(from, "UID COPY " + from.fullName() + " to " + to.fullName(),
-        p -> Imap.run(p, "UID COPY " + Imap.uidSet(n), Imap.mailbox(p, to.fullName())));
-    Imap.CopyUids c = Imap.copyUids(r);
-    return c == null ? List.of() : c.mapped(uidOrder(from, uids));
+    List<ImapResponse> answers = new ArrayList<>();
+    answers.add(channel.run(from, "UID COPY " + UidSet.format(n) + " " + ImapChannel.mailbox(to.fullName()), answers::add));
+    return mapped(answers, uidOrder(from, uids));
   }
 
   private long[] uidOrder(Folder folder, List<Uid> uids) {
     long validity = uidValidity(folder);
     return uids.stream().mapToLong(u -> uidNumber(u, validity, folder, "copy")).toArray();
+  }
+
+  /** The destination UIDs of a COPYUID code among {@code answers}, in the order of {@code requested}. */
+  private List<Uid> mapped(List<ImapResponse> answers, long[] requested) {
+    for (ImapResponse r : answers) {
+      CopyUid c = channel.copyUid(r);
+      if (c != null) {
+        Map<Long, Long> byUid = new HashMap<>();
+        for (int i = 0; i < c.source().length; i++) {
+          byUid.put(c.source()[i], c.destination()[i]);
+        }
+        List<Uid> out = new ArrayList<>(requested.length);
+        for (long u : requested) {
+          Long d = byUid.get(u);
+          if (d != null) {
+            out.add(new Uid.Imap(c.uidValidity(), d));
+          }
+        }
+        return out;
+      }
+    }
+    return List.of();
   }
 
   @Override
@@ -1026,22 +686,18 @@ final class ImapMailbox implements Mailbox {
       return List.of();
     }
     long[] n = uidNumbers(from, uids, "UID MOVE");
-    String set = Imap.uidSet(n);
-    String operation = "move " + from.fullName() + " to " + to.fullName();
-    Response[] r;
+    String set = UidSet.format(n);
+    String target = ImapChannel.mailbox(to.fullName());
+    List<ImapResponse> answers = new ArrayList<>();
     if (has("MOVE")) {
-      r = inFolder(from, operation, p -> Imap.run(p, "UID MOVE " + set, Imap.mailbox(p, to.fullName())));
+      answers.add(channel.run(from, "UID MOVE " + set + " " + target, answers::add));
     } else {
       // UIDPLUS: COPY, then mark and UID EXPUNGE exactly the named messages
-      r = inFolder(from, operation, p -> {
-        Response[] copied = Imap.run(p, "UID COPY " + set, Imap.mailbox(p, to.fullName()));
-        Imap.run(p, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", null);
-        Imap.run(p, "UID EXPUNGE " + set, null);
-        return copied;
-      });
+      answers.add(channel.run(from, "UID COPY " + set + " " + target, answers::add));
+      channel.run(from, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", r -> { });
+      channel.run(from, "UID EXPUNGE " + set, r -> { });
     }
-    Imap.CopyUids c = Imap.copyUids(r);
-    return c == null ? List.of() : c.mapped(uidOrder(from, uids));
+    return mapped(answers, uidOrder(from, uids));
   }
 
   @Override
@@ -1051,13 +707,11 @@ final class ImapMailbox implements Mailbox {
       return;
     }
     long[] n = uidNumbers(folder, uids, "delete");
-    String set = Imap.uidSet(n);
+    String set = UidSet.format(n);
     String operation = "delete in " + folder.fullName();
     if (has("UIDPLUS")) {
-      inFolder(folder, operation, p -> {
-        Imap.run(p, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", null);
-        return Imap.run(p, "UID EXPUNGE " + set, null);
-      });
+      channel.run(folder, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", r -> { });
+      channel.run(folder, "UID EXPUNGE " + set, r -> { });
       return;
     }
     // Without UIDPLUS only a plain EXPUNGE exists, which removes every \Deleted message: refuse when
@@ -1069,54 +723,26 @@ final class ImapMailbox implements Mailbox {
           + " are already marked \\Deleted and the server has no UIDPLUS, so EXPUNGE would remove them too;"
           + " expunge or undelete them first", null);
     }
-    inFolder(folder, operation, p -> {
-      Imap.run(p, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", null);
-      return Imap.run(p, "EXPUNGE", null);
-    });
+    channel.run(folder, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)", r -> { });
+    channel.run(folder, "EXPUNGE", r -> { });
   }
 
   @Override
   public Optional<Uid> append(Folder folder, OutgoingMessage message, Set<Flag> flags) {
     ensureOpen();
-    MimeMessage mime;
-    try {
-      mime = MimeWriter.toMimeMessage(message, Session.getInstance(new Properties()));
-      mime.setFlags(Imap.jakartaFlags(flags), true);
-    } catch (MessagingException e) {
-      throw fail("APPEND to " + folder.fullName(), e);
-    }
-    try {
-      IMAPFolder target = (IMAPFolder) store.getFolder(folder.fullName());
-      AppendUID[] ids = target.appendUIDMessages(new jakarta.mail.Message[] {mime});
-      if (ids != null && ids.length == 1 && ids[0] != null) {
-        return Optional.of(new Uid.Imap(ids[0].uidvalidity, ids[0].uid));
-      }
-      return Optional.empty();
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("APPEND to " + folder.fullName(), e);
-    }
+    byte[] bytes = MimeWriter.toBytes(message);
+    ImapCommand c = ImapCommand.of("APPEND " + ImapChannel.mailbox(folder.fullName()) + " " + Imap.flagList(flags) + " ")
+        .literal(bytes);
+    ImapResponse done = channel.run(c, r -> { });
+    AppendUid id = ImapReplies.appendUid(done);
+    return id == null ? Optional.empty() : Optional.of(new Uid.Imap(id.uidValidity(), id.uid()));
   }
 
   @Override
   public List<Quota> quota() {
     require(Capability.QUOTA, "The server does not offer QUOTA.");
     ensureOpen();
-    try {
-      jakarta.mail.Quota[] qs = store.getQuota(Folder.INBOX);
-      List<Quota> out = new ArrayList<>();
-      for (jakarta.mail.Quota q : qs) {
-        List<Quota.Resource> res = new ArrayList<>();
-        if (q.resources != null) {
-          for (jakarta.mail.Quota.Resource r : q.resources) {
-            res.add(new Quota.Resource(r.name, r.usage, r.limit));
-          }
-        }
-        out.add(new Quota(q.quotaRoot == null ? "" : q.quotaRoot, res));
-      }
-      return out;
-    } catch (MessagingException | RuntimeException e) {
-      throw fail("GETQUOTAROOT INBOX", e);
-    }
+    return ImapReplies.quotas(channel.collect("GETQUOTAROOT INBOX"));
   }
 
   // ---------------------------------------------------------------- sync and watch
@@ -1126,6 +752,7 @@ final class ImapMailbox implements Mailbox {
     if (!state.folder().equals(folder.fullName())) {
       throw new IllegalArgumentException("state is for folder \"" + state.folder() + "\", not \"" + folder.fullName() + "\"");
     }
+    ensureOpen();
     return new ImapSync(this, folder).changesSince(state);
   }
 
@@ -1142,104 +769,38 @@ final class ImapMailbox implements Mailbox {
   }
 
   /**
-   * Runs one IDLE cycle in {@code folder}: returns when the server reported a change, when
-   * {@code control} asks to stop, or when the restart interval passed.
-   */
-  void idle(Folder folder, ImapWatch.IdleControl control) {
-    inFolder(folder, "IDLE in " + folder.fullName(), p -> {
-      p.idleStart();
-      control.started(p);
-      try {
-        while (true) {
-          Response r = p.readIdleResponse();
-          if (r == null) {
-            break;
-          }
-          if (!p.processIdleResponse(r)) {
-            break;
-          }
-        }
-      } finally {
-        control.ended();
-      }
-      return Boolean.TRUE;
-    });
-  }
-
-  /**
-   * Calls {@code onChange} whenever the server tells this connection, unasked, that messages of the
-   * selected folder appeared, vanished or changed (EXISTS, EXPUNGE, VANISHED, FETCH), from now on
-   * and for every folder selected later. FETCH data this class asked for itself is not passed on.
-   * Selects nothing itself, so that a watch's first {@code changesSince} still finds its folder
-   * unselected and can use the resynchronising SELECT.
-   */
-  void onServerChange(Runnable onChange) {
-    serverChange = onChange;
-    IMAPFolder current = selected;
-    if (current != null && current.isOpen()) {
-      try {
-        listenForNews(current);
-      } catch (MessagingException | RuntimeException e) {
-        throw fail("watch " + current.getFullName(), e);
-      }
-    }
-  }
-
-  /** Puts the {@link #onServerChange} handler on the connection of the folder just selected. */
-  private void listenForNews(IMAPFolder f) throws MessagingException {
-    Runnable onChange = serverChange;
-    if (onChange == null || newsHandler != null) {
-      return;
-    }
-    f.doCommand(p -> {
-      org.eclipse.angus.mail.iap.ResponseHandler h = r -> {
-        if (r instanceof org.eclipse.angus.mail.imap.protocol.IMAPResponse ir && ir.isUnTagged()
-            && (ir.keyEquals("EXISTS") || ir.keyEquals("EXPUNGE") || ir.keyEquals("VANISHED") || ir.keyEquals("FETCH"))) {
-          onChange.run();
-        }
-      };
-      p.addResponseHandler(h);
-      newsHandler = h;
-      newsProtocol = p;
-      return Boolean.TRUE;
-    });
-  }
-
-  /**
    * Flags of every message, by UID (one UID FETCH). When fewer messages answered than the folder
-   * holds (Angus drops an answer it cannot parse), one UID SEARCH ALL finds the others, which are
-   * given no flags rather than left out.
+   * holds, one UID SEARCH ALL finds the others, which are given no flags rather than left out.
    */
   Map<Long, Set<String>> allFlags(Folder folder) {
     int count = messageCount(folder);
     if (count == 0) {
       return Map.of();
     }
-    Map<Long, Set<String>> flags =
-        flagsFrom(inFolder(folder, "flags of " + folder.fullName(), p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS)", null)));
+    Map<Long, Set<String>> flags = new HashMap<>();
+    channel.run(folder, "UID FETCH 1:* (UID FLAGS)", r -> flagsFrom(r, flags));
     if (flags.size() < messageCount(folder)) {
       for (long uid : uidSearch(folder, "ALL")) {
         if (flags.putIfAbsent(uid, Set.of()) == null) {
-          LOG.warn("the server's flags for message UID {} in {} could not be parsed; taken as none", uid, folder.fullName());
+          LOG.warn("the server's flags for message UID {} in {} could not be read; taken as none", uid, folder.fullName());
         }
       }
     }
-    flags.keySet().forEach(this::sawInView);
+    seen(flags.keySet().stream().mapToLong(Long::longValue).toArray());
     return flags;
   }
 
-  static Map<Long, Set<String>> flagsFrom(Response[] r) {
-    Map<Long, Set<String>> out = new HashMap<>();
-    for (Response x : r) {
-      if (x instanceof FetchResponse fr) {
-        long uid = Imap.uidOf(fr);
-        FLAGS flags = fr.getItem(FLAGS.class);
-        if (uid > 0 && flags != null) {
-          out.put(uid, Imap.flagStrings(flags));
-        }
-      }
+  /** Takes the UID and FLAGS of a FETCH answer into {@code into}. */
+  static void flagsFrom(ImapResponse r, Map<Long, Set<String>> into) {
+    ImapValue.ListValue items = EngineFetch.fetchItems(r);
+    if (items == null) {
+      return;
     }
-    return out;
+    long uid = EngineFetch.uid(items);
+    ImapValue flags = EngineFetch.item(items, "FLAGS");
+    if (uid > 0 && flags instanceof ImapValue.ListValue) {
+      into.put(uid, Imap.flagStrings(flags));
+    }
   }
 
   @Override
@@ -1248,22 +809,11 @@ final class ImapMailbox implements Mailbox {
       return;
     }
     closed = true;
-    unselect();
-    try {
-      store.close();
-    } catch (MessagingException | RuntimeException e) {
-      LOG.debug("closing the IMAP store failed: {}", Secrets.redact(String.valueOf(e.getMessage())));
-    }
-    secrets.close();
+    channel.close();
   }
 
   @Override
   public String toString() {
     return "ImapMailbox[" + settings.server() + (closed ? ", closed" : "") + "]";
-  }
-
-  /** Thrown inside commands when a watch is stopped; never escapes. */
-  static MailConnectionException stopped() {
-    return new MailConnectionException("watch stopped");
   }
 }

@@ -17,7 +17,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.eclipse.angus.mail.iap.Response;
 
 /**
  * {@link dev.satchel.mail.Mailbox#changesSince} over IMAP. The folder's counters are always read
@@ -81,7 +80,7 @@ final class ImapSync {
   Changes changesSince(SyncState old) {
     if (old.uidValidity().isPresent() && old.highestModSeq().isPresent()
         && mailbox.supports(Capability.CHANGES_SINCE)) {
-      ImapMailbox.Resync r = mailbox.selectWithResync(folder, old.uidValidity().getAsLong(),
+      ImapChannel.Resync r = mailbox.selectWithResync(folder, old.uidValidity().getAsLong(),
           old.highestModSeq().getAsLong());
       if (r != null && (r.uidValidity() != old.uidValidity().getAsLong() || r.highestModSeq().isPresent())) {
         return resynced(old, r);
@@ -95,7 +94,7 @@ final class ImapSync {
     // (Dovecot's STATUS already counts a message that its selected view does not show yet). Without
     // this, a message counted by STATUS but missing from the FETCH below would be skipped for good,
     // because the saved state already claims its mod-sequence.
-    mailbox.inFolder(folder, "NOOP", p -> Imap.run(p, "NOOP", null));
+    mailbox.noop(folder);
     boolean sameValidity = old.uidValidity().isPresent() && old.uidValidity().getAsLong() == validity;
     if (!sameValidity) {
       return fullResync(old, validity, status.uidNext(), status.highestModSeq());
@@ -107,21 +106,29 @@ final class ImapSync {
     if (status.messages() == 0) {
       changedFlags = Map.of();
       present = Set.of();
-    } else if (condstore && mailbox.qresyncEnabled(folder)) {
+    } else if (condstore && mailbox.qresyncEnabled()) {
       long since = old.highestModSeq().getAsLong();
-      Response[] r = mailbox.inFolder(folder, "changes in " + folder.fullName(),
-          p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE " + since + " VANISHED)", null));
-      changedFlags = ImapMailbox.flagsFrom(r);
-      changedFlags.keySet().forEach(mailbox::sawInView);
-      present = present(oldFlags, Imap.vanishedEarlier(r), changedFlags);
+      Map<Long, Set<String>> got = new HashMap<>();
+      Set<Long> vanished = new HashSet<>();
+      mailbox.channel().run(folder, "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE " + since + " VANISHED)", r -> {
+        ImapMailbox.flagsFrom(r, got);
+        Vanished v = mailbox.channel().vanished(r);
+        if (v != null && v.earlier()) {
+          for (long u : v.uids()) {
+            vanished.add(u);
+          }
+        }
+      });
+      changedFlags = got;
+      present = present(oldFlags, vanished, changedFlags);
     } else if (condstore) {
       long since = old.highestModSeq().getAsLong();
-      Response[] r = mailbox.inFolder(folder, "changes in " + folder.fullName(),
-          p -> Imap.run(p, "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE " + since + ")", null));
-      changedFlags = ImapMailbox.flagsFrom(r);
-      changedFlags.keySet().forEach(mailbox::sawInView);
+      Map<Long, Set<String>> got = new HashMap<>();
+      mailbox.channel().run(folder, "UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE " + since + ")",
+          r -> ImapMailbox.flagsFrom(r, got));
+      changedFlags = got;
       long[] knownUids = sorted(oldFlags.keySet());
-      long[] still = knownUids.length == 0 ? new long[0] : mailbox.uidSearch(folder, "UID " + Imap.uidSet(knownUids));
+      long[] still = knownUids.length == 0 ? new long[0] : mailbox.uidSearch(folder, "UID " + UidSet.format(knownUids));
       present = new HashSet<>();
       for (long u : still) {
         present.add(u);
@@ -135,7 +142,7 @@ final class ImapSync {
   }
 
   /** The answer from a resynchronising SELECT, whose counters and changes describe the same moment. */
-  private Changes resynced(SyncState old, ImapMailbox.Resync r) {
+  private Changes resynced(SyncState old, ImapChannel.Resync r) {
     long validity = r.uidValidity();
     if (validity != old.uidValidity().getAsLong()) {
       return fullResync(old, validity, r.uidNext(), r.highestModSeq());

@@ -11,13 +11,9 @@ import dev.satchel.mail.MailboxOptions;
 import dev.satchel.mail.SyncState;
 import dev.satchel.mail.Watch;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * then retried after a delay that doubles from {@link MailboxOptions#reconnectMinDelay()} up to
  * {@link MailboxOptions#reconnectMaxDelay()}, with jitter (50..100% of the delay).
  *
- * <p>Liveness: after DONE the server must answer within the read timeout, otherwise the connection's
- * sockets are cut and the watch reconnects. {@link #close()} ends IDLE, cuts the sockets if needed
- * and joins the thread.
+ * <p>Liveness: IDLE is bounded by the restart interval plus the operation deadline, so a server that
+ * never answers DONE loses the connection and the watch reconnects. {@link #close()} ends IDLE, cuts
+ * the connection when the thread has not ended within the read timeout, and joins the thread.
  */
 final class ImapWatch implements Watch, Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ImapWatch.class);
@@ -49,11 +45,9 @@ final class ImapWatch implements Watch, Runnable {
   private final Folder folder;
   private final MailboxListener listener;
   private final Thread thread;
-  private final ScheduledExecutorService timer;
   private final Object lock = new Object();
   private volatile boolean running = true;
   private volatile @Nullable ImapMailbox connection;
-  private volatile @Nullable IdleControl idle;
   private final AtomicBoolean serverChanged = new AtomicBoolean();
   private SyncState state;
 
@@ -63,11 +57,6 @@ final class ImapWatch implements Watch, Runnable {
     this.folder = folder;
     this.listener = listener;
     this.state = state;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "satchel-imap-watch-timer " + folder.fullName());
-      t.setDaemon(true);
-      return t;
-    });
     this.thread = new Thread(this, "satchel-imap-watch " + folder.fullName());
     this.thread.setDaemon(true);
   }
@@ -97,7 +86,7 @@ final class ImapWatch implements Watch, Runnable {
         }
         boolean push = box.supports(Capability.PUSH);
         boolean first = true;
-        box.onServerChange(this::serverChanged);
+        box.channel().onServerChange(this::serverChanged);
         while (running) {
           serverChanged.set(false);
           Changes c = box.changesSince(folder, state);
@@ -140,19 +129,15 @@ final class ImapWatch implements Watch, Runnable {
       } finally {
         connection = null;
         if (box != null) {
-          box.cutSocketsAfterClose();
+          box.abort();
+          box.close();
         }
       }
     }
-    timer.shutdownNow();
   }
 
   private void serverChanged() {
     serverChanged.set(true);
-    IdleControl c = idle;
-    if (c != null) {
-      c.serverReported();
-    }
   }
 
   private void deliver(Changes c) {
@@ -187,14 +172,10 @@ final class ImapWatch implements Watch, Runnable {
   }
 
   private void idleOnce(ImapMailbox box) {
-    IdleControl control = new IdleControl(box);
-    idle = control;
-    try {
-      box.idle(folder, control);
-    } finally {
-      idle = null;
-      control.cancel();
+    if (!running || serverChanged.get()) {
+      return;
     }
+    box.channel().idle(folder, options.idleRestart(), true);
   }
 
   @Override
@@ -206,20 +187,19 @@ final class ImapWatch implements Watch, Runnable {
     synchronized (lock) {
       lock.notifyAll();
     }
-    IdleControl c = idle;
-    if (c != null) {
-      c.done();
+    ImapMailbox current = connection;
+    if (current != null) {
+      current.endIdle();
     }
     long wait = settings.readTimeout().toMillis();
     join(wait);
     if (thread.isAlive()) {
       ImapMailbox box = connection;
       if (box != null) {
-        box.cutSockets();
+        box.abort();
       }
       join(wait);
     }
-    timer.shutdownNow();
   }
 
   private void join(long millis) {
@@ -236,70 +216,5 @@ final class ImapWatch implements Watch, Runnable {
   @Override
   public String toString() {
     return "ImapWatch[" + folder.fullName() + (running ? ", running" : ", stopped") + "]";
-  }
-
-  /** One IDLE cycle: sends DONE once, on a change, at the restart time, or when the watch stops. */
-  final class IdleControl {
-    private final ImapMailbox box;
-    private final AtomicBoolean doneSent = new AtomicBoolean();
-    private volatile @Nullable IMAPProtocol protocol;
-    private volatile boolean ended;
-    private @Nullable ScheduledFuture<?> restart;
-    private @Nullable ScheduledFuture<?> watchdog;
-
-    IdleControl(ImapMailbox box) {
-      this.box = box;
-    }
-
-    /** IDLE was accepted by the server. */
-    void started(IMAPProtocol p) {
-      protocol = p;
-      if (!running || serverChanged.get()) {
-        done();
-        return;
-      }
-      restart = timer.schedule(this::done, options.idleRestart().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** The server sent something during IDLE: end it and look. */
-    void serverReported() {
-      done();
-    }
-
-    /** Sends DONE once; if the server does not answer within the read timeout, cuts the connection. */
-    void done() {
-      IMAPProtocol p = protocol;
-      if (p == null || ended || !doneSent.compareAndSet(false, true)) {
-        return;
-      }
-      p.idleAbort();
-      try {
-        watchdog = timer.schedule(() -> {
-          if (!ended) {
-            LOG.debug("no answer to DONE within {}; cutting the watch connection", settings.readTimeout());
-            box.cutSockets();
-          }
-        }, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException stopped) {
-        box.cutSockets();
-      }
-    }
-
-    /** The IDLE command completed (or failed). */
-    void ended() {
-      ended = true;
-    }
-
-    void cancel() {
-      ended = true;
-      ScheduledFuture<?> r = restart;
-      if (r != null) {
-        r.cancel(false);
-      }
-      ScheduledFuture<?> w = watchdog;
-      if (w != null) {
-        w.cancel(false);
-      }
-    }
   }
 }

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.angus.mail.imap.protocol.ListInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,14 +47,6 @@ final class SpecialFolders {
   record Resolved(List<Folder> folders, List<SpecialFolder> special) {}
 
   /** As {@link #resolveEntries(List)}, for Angus's LIST answers. */
-  static Resolved resolve(List<ListInfo> infos) {
-    List<ListEntry> entries = new ArrayList<>(infos.size());
-    for (ListInfo li : infos) {
-      entries.add(new ListEntry(li.name, li.separator, li.attrs == null ? Set.of() : new LinkedHashSet<>(List.of(li.attrs))));
-    }
-    return resolveEntries(entries);
-  }
-
   /**
    * Folders for LIST answers, in order, with roles from special-use attributes and, for roles no
    * folder is marked with, from common names. An entry whose name no folder can have (empty, the

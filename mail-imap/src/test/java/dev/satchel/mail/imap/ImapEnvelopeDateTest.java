@@ -7,7 +7,9 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.MessageSummary;
 import dev.satchel.mail.Protocol;
-import dev.satchel.mail.internal.MimeDates;
+import dev.satchel.mail.imap.engine.ImapResponse;
+import dev.satchel.mail.imap.engine.ImapResponseParser;
+import dev.satchel.mail.internal.wire.WireReader;
 import dev.satchel.mail.testkit.TestMailServer;
 import dev.satchel.mail.testkit.TestUser;
 import java.nio.charset.StandardCharsets;
@@ -23,16 +25,13 @@ class ImapEnvelopeDateTest {
   private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", Locale.ROOT);
 
   @Test
-  void readsTheDateStringOfAQuotedALiteralAndANilEnvelopeDate() {
-    assertThat(Imap.envelopeDateText("* 1 FETCH (UID 7 ENVELOPE (\"Sun, 1 Mar 2026 09:30:00 +0530\" \"s\" NIL))"))
-        .isEqualTo("Sun, 1 Mar 2026 09:30:00 +0530");
-    assertThat(Imap.envelopeDateText("* 1 FETCH (ENVELOPE ({30}\r\nSun, 1 Mar 2026 09:30:00 +0530 \"s\") UID 7)"))
-        .isEqualTo("Sun, 1 Mar 2026 09:30:00 +0530");
-    assertThat(Imap.envelopeDateText("* 1 FETCH (UID 7 ENVELOPE (\"a \\\"quoted\\\" (comment)\" NIL))"))
-        .isEqualTo("a \"quoted\" (comment)");
-    assertThat(Imap.envelopeDateText("* 1 FETCH (UID 7 ENVELOPE (NIL \"s\"))")).isNull();
-    assertThat(Imap.envelopeDateText("* 1 FETCH (UID 7 FLAGS ())")).isNull();
-    assertThat(Imap.envelopeDateText("* 1 FETCH (UID 7 ENVELOPE (\"unterminated")).isNull();
+  void readsTheDateOfAQuotedALiteralAndANilEnvelopeDate() {
+    assertThat(date("* 1 FETCH (UID 7 ENVELOPE (\"Sun, 1 Mar 2026 09:30:00 +0530\" \"s\" NIL NIL NIL NIL NIL NIL NIL NIL))"))
+        .isEqualTo("2026-03-01T09:30+05:30");
+    assertThat(date("* 1 FETCH (ENVELOPE ({30}\r\nSun, 1 Mar 2026 09:30:00 +0530 \"s\" NIL NIL NIL NIL NIL NIL NIL NIL) UID 7)"))
+        .isEqualTo("2026-03-01T09:30+05:30");
+    assertThat(date("* 1 FETCH (UID 7 ENVELOPE (NIL \"s\" NIL NIL NIL NIL NIL NIL NIL NIL))")).isEqualTo("none");
+    assertThat(date("* 1 FETCH (UID 7 ENVELOPE (\"not a date\" \"s\" NIL NIL NIL NIL NIL NIL NIL NIL))")).isEqualTo("none");
   }
 
   @Test
@@ -43,10 +42,24 @@ class ImapEnvelopeDateTest {
           OffsetDateTime date = OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(1_500_000_000L + seconds), offset);
           String raw = "* 3 FETCH (UID 9 RFC822.SIZE 10 ENVELOPE (\"" + RFC5322.format(date) + "\" \"x\" NIL NIL NIL NIL NIL"
               + " NIL NIL NIL))";
-          String text = Imap.envelopeDateText(raw);
-          assertThat(text).isNotNull();
-          assertThat(MimeDates.parse(text)).contains(date);
+          assertThat(summary(raw).envelope().date()).contains(date);
         });
+  }
+
+  private static String date(String raw) {
+    return summary(raw).envelope().date().map(OffsetDateTime::toString).orElse("none");
+  }
+
+  private static MessageSummary summary(String raw) {
+    String crlf = raw + "\r\n";
+    ImapResponseParser p = new ImapResponseParser(new WireReader(
+        new java.io.ByteArrayInputStream(crlf.getBytes(StandardCharsets.UTF_8)), 64, 1 << 20), ImapResponseParser.Limits.DEFAULT);
+    try {
+      ImapResponse r = java.util.Objects.requireNonNull(p.next(null));
+      return EngineFetch.summary(java.util.Objects.requireNonNull(EngineFetch.fetchItems(r)), 1, new AddressCache(), r.problem());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**

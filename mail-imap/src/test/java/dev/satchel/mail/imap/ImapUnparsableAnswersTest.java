@@ -61,7 +61,7 @@ class ImapUnparsableAnswersTest {
       Message two = imap.fetch(imap.inbox(), new Uid.Imap(7, 2));
       assertThat(two.subject()).isEqualTo("message 2");
       assertThat(two.text()).hasValue("body 2\n");
-      assertThat(two.problems()).contains(ImapMessageReader.WHOLE);
+      assertThat(two.problems()).contains(EngineMessageReader.WHOLE);
     }
   }
 

@@ -54,7 +54,7 @@ public final class ImapSession implements Closeable {
   private final Set<String> capabilities = new HashSet<>();
   private Secrets.Registration secrets = Secrets.none();
   private int nextTag = 1;
-  private boolean closed;
+  private volatile boolean closed;
 
   private ImapSession(MailSettings settings, Duration operationTimeout, WireConnection connection) {
     this.settings = settings;
@@ -175,6 +175,14 @@ public final class ImapSession implements Closeable {
           + " no SASL mechanism Satchel can use for a password; use Security.TLS or STARTTLS", null);
     } else {
       done = run("LOGIN " + quote(user) + " " + quote(secret), null, "LOGIN");
+    }
+    if (!done.is("OK") && mechanism != null && credentials instanceof Credentials.OAuth2 oauth) {
+      // the token may have expired: ask the token source for a fresh one, once
+      String fresh = OAuth2Tokens.token(oauth, true, server);
+      Secrets.Registration refreshed = Secrets.register(user, fresh);
+      secrets.close();
+      secrets = refreshed;
+      done = authenticate(SaslClient.start(mechanism, user, fresh, server.host(), server.port()));
     }
     if (!done.is("OK")) {
       throw MailExceptions.authenticationFailed(server, done.text(), null);
@@ -367,6 +375,19 @@ public final class ImapSession implements Closeable {
     return done;
   }
 
+  /**
+   * Hands an untagged response to the caller's consumer. A consumer that fails leaves the rest of the
+   * answer unread, so the session cannot go on: it is closed and the failure passed on.
+   */
+  private void deliver(Consumer<ImapResponse> untagged, ImapResponse r) {
+    try {
+      untagged.accept(r);
+    } catch (RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
   private static final byte[] CRLF = {'\r', '\n'};
 
   /** Reads until the server asks for a literal (null) or completes {@code tag} instead (returned). */
@@ -386,7 +407,7 @@ public final class ImapSession implements Closeable {
         close();
         throw new MailConnectionException(operation + " failed: " + server + " ended the session (" + shorten(r.raw()) + ")");
       }
-      untagged.accept(r);
+      deliver(untagged, r);
     }
   }
 
@@ -405,7 +426,7 @@ public final class ImapSession implements Closeable {
         throw new MailConnectionException(operation + " failed: " + server + " ended the session (" + shorten(r.raw()) + ")");
       }
       if (untagged != null) {
-        untagged.accept(r);
+        deliver(untagged, r);
       }
     }
   }
@@ -509,7 +530,7 @@ public final class ImapSession implements Closeable {
       if (r.kind() == ImapResponse.Kind.TAGGED && tags.contains(r.tag())) {
         done.add(r);
       } else {
-        untagged.accept(r);
+        deliver(untagged, r);
       }
     }
     done.sort((a, b) -> Integer.compare(tags.indexOf(a.tag()), tags.indexOf(b.tag())));
@@ -585,6 +606,13 @@ public final class ImapSession implements Closeable {
   /** True once the connection is closed. */
   public boolean isClosed() {
     return closed || connection.isClosed();
+  }
+
+  /** Closes the connection at once, without LOGOUT; safe from any thread (it ends a blocked read). */
+  public void abort() {
+    closed = true;
+    connection.close();
+    secrets.close();
   }
 
   /** Sends LOGOUT when the connection is still up (briefly), then closes it. Idempotent. */
