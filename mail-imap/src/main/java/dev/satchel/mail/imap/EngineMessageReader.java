@@ -130,8 +130,8 @@ final class EngineMessageReader {
     try (InputStream in = source.open("", size)) {
       raw = in.readAllBytes();
     } catch (IOException e) {
-      throw new MailCommandException("fetch UID " + uid, "the message UID " + uid + " in " + folderName
-          + " could not be read whole either: " + e.getMessage(), e);
+      throw new MailCommandException("fetch UID " + uid, "the server's answers for message UID " + uid + " in "
+          + folderName + " could not be parsed, not even the whole message: " + e.getMessage(), e);
     }
     Message m = MimeReader.read(new ByteArrayInputStream(raw), new Uid.Imap(uidValidity, uid));
     MessageSummary s = EngineFetch.summary(items, uidValidity, new AddressCache(), null);

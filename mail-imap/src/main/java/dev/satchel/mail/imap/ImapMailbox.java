@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ImapMailbox implements Mailbox {
   private static final Logger LOG = LoggerFactory.getLogger(ImapMailbox.class);
-  /** Partial fetches of one stream sent at once. */
+  /** Partial fetches of one stream sent at once, at most. */
   static final int FETCH_WINDOW = 8;
+  /** Bytes one stream holds at most: its window of partial fetches is cut to fit. */
+  static final int FETCH_WINDOW_BYTES = 4 * 1024 * 1024;
 
   private final MailSettings settings;
   private final MailboxOptions options;
@@ -511,7 +513,12 @@ final class ImapMailbox implements Mailbox {
       throw noSuchMessage("openRaw", folder, u);
     }
     long size = EngineFetch.item(items, "RFC822.SIZE") instanceof ImapValue.Atom a ? a.number() : -1;
-    return new SectionStream(pipeline(folder, validity), u, "", options.partialFetchSize(), FETCH_WINDOW, size);
+    return new SectionStream(pipeline(folder, validity), u, "", options.partialFetchSize(), window(), size);
+  }
+
+  /** The partial fetches one stream sends at once: {@value #FETCH_WINDOW}, fewer for large chunks. */
+  private int window() {
+    return Math.max(1, Math.min(FETCH_WINDOW, FETCH_WINDOW_BYTES / options.partialFetchSize()));
   }
 
   /** Partial fetches of {@code folder}, refused once its UIDVALIDITY is no longer {@code validity}. */
@@ -541,14 +548,26 @@ final class ImapMailbox implements Mailbox {
     @Override
     public ImapValue.@Nullable ListValue fetch(String items) {
       ensureOpen();
-      ImapValue.ListValue[] found = {null};
+      List<ImapValue.ListValue> mine = new ArrayList<>();
+      List<ImapValue.ListValue> unnamed = new ArrayList<>();
       channel.run(folder, "UID FETCH " + uid + " (" + items + ")", r -> {
         ImapValue.ListValue l = EngineFetch.fetchItems(r);
         if (l != null && EngineFetch.uid(l) == uid) {
-          found[0] = found[0] == null ? l : merged(found[0], l);
+          mine.add(l);
+        } else if (l != null && EngineFetch.uid(l) < 0) {
+          unnamed.add(l);
         }
       });
-      return found[0];
+      if (mine.isEmpty() && unnamed.size() == 1) {
+        // an answer whose items cannot be told apart (no readable UID): the only candidate, kept so
+        // that the reader can say what was wrong instead of calling the message gone
+        return unnamed.get(0);
+      }
+      ImapValue.ListValue found = null;
+      for (ImapValue.ListValue l : mine) {
+        found = found == null ? l : merged(found, l);
+      }
+      return found;
     }
 
     @Override
@@ -581,7 +600,7 @@ final class ImapMailbox implements Mailbox {
 
     @Override
     public InputStream open(String section, long size) {
-      return new SectionStream(pipeline(folder, validity), uid, section, options.partialFetchSize(), FETCH_WINDOW, size);
+      return new SectionStream(pipeline(folder, validity), uid, section, options.partialFetchSize(), window(), size);
     }
   }
 

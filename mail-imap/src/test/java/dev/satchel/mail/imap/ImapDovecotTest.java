@@ -261,13 +261,9 @@ class ImapDovecotTest {
         Mailbox m = Mailbox.connect(viaProxy(proxy))) {
       Changes first = m.changesSince(folder, SyncState.initial(folder.fullName()));
       assertThat(first.state().highestModSeq()).isPresent();
-      // ENABLE QRESYNC goes once on each connection that selects a folder (a Mailbox may hold two:
-      // one for the selected folder, one for STATUS and other commands on the store)
-      if (qresync) {
-        assertThat(proxy.count("ENABLE")).as("commands %s", proxy.commands()).isBetween(1, 2);
-      } else {
-        assertThat(proxy.count("ENABLE")).as("commands %s", proxy.commands()).isZero();
-      }
+      // ENABLE QRESYNC goes once, on the Mailbox's one connection; without QRESYNC, CONDSTORE is enabled
+      assertThat(proxy.commands()).as("commands %s", proxy.commands()).filteredOn(l -> l.startsWith("ENABLE"))
+          .containsExactly(qresync ? "ENABLE QRESYNC" : "ENABLE CONDSTORE");
       mailbox.delete(folder, List.of(b)); // through another connection
       mailbox.addFlags(folder, List.of(a), Set.of(Flag.FLAGGED));
       Uid d = append("d");
@@ -459,7 +455,9 @@ class ImapDovecotTest {
 
   /** The lines {@code SELECT <folder> (QRESYNC (...))} among {@code commands}. */
   static List<String> resyncSelects(List<String> commands, Folder f) {
-    return commands.stream().filter(l -> l.startsWith("SELECT " + f.fullName() + " (QRESYNC (")).toList();
+    // the engine quotes every folder name
+    return commands.stream().map(l -> l.replace("\"" + f.fullName() + "\"", f.fullName()))
+        .filter(l -> l.startsWith("SELECT " + f.fullName() + " (QRESYNC (")).toList();
   }
 
   @Test

@@ -314,7 +314,7 @@ public final class ImapSession implements Closeable {
       ImapResponseParser.@Nullable LiteralSink sink) {
     ImapResponse done = run(command, untagged, sink, firstWord(command));
     if (!done.is("OK")) {
-      throw new MailCommandException(firstWord(command), Secrets.redact(done.text()), null);
+      throw new MailCommandException(firstWord(command), Secrets.redact(serverText(done)), null);
     }
     return done;
   }
@@ -355,7 +355,7 @@ public final class ImapSession implements Closeable {
           traced.setLength(0);
           ImapResponse refused = awaitContinuation(tag, untagged, operation);
           if (refused != null) {
-            throw new MailCommandException(operation, Secrets.redact(refused.text()), null);
+            throw new MailCommandException(operation, Secrets.redact(serverText(refused)), null);
           }
         }
         out.write(bytes);
@@ -370,7 +370,7 @@ public final class ImapSession implements Closeable {
     }
     ImapResponse done = completion(tag, untagged, sink, operation);
     if (!done.is("OK")) {
-      throw new MailCommandException(operation, Secrets.redact(done.text()), null);
+      throw new MailCommandException(operation, Secrets.redact(serverText(done)), null);
     }
     return done;
   }
@@ -386,6 +386,17 @@ public final class ImapSession implements Closeable {
       abort();
       throw e;
     }
+  }
+
+  /**
+   * A completion's words after its tag and status, with the response code: {@code [OVERQUOTA] Quota
+   * exceeded}, so that the code the server gave is not lost.
+   */
+  private static String serverText(ImapResponse done) {
+    String raw = done.raw().strip();
+    int first = raw.indexOf(' ');
+    int second = first < 0 ? -1 : raw.indexOf(' ', first + 1);
+    return second < 0 ? done.text() : raw.substring(second + 1);
   }
 
   private static final byte[] CRLF = {'\r', '\n'};
@@ -449,7 +460,7 @@ public final class ImapSession implements Closeable {
       send(tag + " IDLE", tag + " IDLE", "IDLE");
       ImapResponse refused = awaitContinuation(tag, untagged, "IDLE");
       if (refused != null) {
-        throw new MailCommandException("IDLE", Secrets.redact(refused.text()), null);
+        throw new MailCommandException("IDLE", Secrets.redact(serverText(refused)), null);
       }
       java.util.concurrent.ScheduledFuture<?> timer = IdleTimer.schedule(this::done, maxWait);
       try {
