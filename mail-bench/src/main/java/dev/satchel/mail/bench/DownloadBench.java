@@ -206,33 +206,21 @@ final class DownloadBench {
 
   /** Angus defaults: {@code getContent()} to a Multipart, then the attachment part's {@code getInputStream()}. */
   void angusDefaults(Sink sink) throws MessagingException, IOException {
-    angusAttachment(sink, target.angus("imap"));
+    withAngusMessage(target.angus("imap"), m -> angusAttachment(m, sink));
   }
 
   /** As {@link #angusDefaults}, with {@code mail.imap.fetchsize} 1 MiB and {@code mail.imap.partialfetch} on. */
   void angusFetchSize(Sink sink) throws MessagingException, IOException {
-    angusAttachment(sink, angusOneMebibyte());
+    withAngusMessage(angusOneMebibyte(), m -> angusAttachment(m, sink));
   }
 
   /** Angus, whole message: {@code IMAPMessage.getMimeStream()} with 1 MiB partial fetches. */
   void angusRawFetchSize(Sink sink) throws MessagingException, IOException {
-    Session session = Session.getInstance(angusOneMebibyte());
-    Store store = session.getStore("imap");
-    store.connect(target.user().login(), target.user().password());
-    try {
-      IMAPFolder folder = (IMAPFolder) store.getFolder(folderName);
-      folder.open(jakarta.mail.Folder.READ_ONLY);
-      try {
-        IMAPMessage m = (IMAPMessage) folder.getMessageByUID(uid);
-        try (InputStream in = m.getMimeStream()) {
-          sink.drain(in);
-        }
-      } finally {
-        folder.close(false);
+    withAngusMessage(angusOneMebibyte(), m -> {
+      try (InputStream in = m.getMimeStream()) {
+        sink.drain(in);
       }
-    } finally {
-      store.close();
-    }
+    });
   }
 
   private Properties angusOneMebibyte() {
@@ -242,7 +230,26 @@ final class DownloadBench {
     return p;
   }
 
-  private void angusAttachment(Sink sink, Properties properties) throws MessagingException, IOException {
+  private static void angusAttachment(IMAPMessage m, Sink sink) throws MessagingException, IOException {
+    Multipart mp = (Multipart) m.getContent();
+    for (int i = 0; i < mp.getCount(); i++) {
+      BodyPart p = mp.getBodyPart(i);
+      if (Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition())) {
+        try (InputStream in = p.getInputStream()) {
+          sink.drain(in);
+        }
+      }
+    }
+  }
+
+  /** Reads one Angus message. */
+  @FunctionalInterface
+  private interface AngusRead {
+    void read(IMAPMessage m) throws MessagingException, IOException;
+  }
+
+  /** Connects Angus with these session properties, opens the folder read-only and reads the big message. */
+  private void withAngusMessage(Properties properties, AngusRead read) throws MessagingException, IOException {
     Session session = Session.getInstance(properties);
     Store store = session.getStore("imap");
     store.connect(target.user().login(), target.user().password());
@@ -250,16 +257,7 @@ final class DownloadBench {
       IMAPFolder folder = (IMAPFolder) store.getFolder(folderName);
       folder.open(jakarta.mail.Folder.READ_ONLY);
       try {
-        jakarta.mail.Message m = folder.getMessageByUID(uid);
-        Multipart mp = (Multipart) m.getContent();
-        for (int i = 0; i < mp.getCount(); i++) {
-          BodyPart p = mp.getBodyPart(i);
-          if (Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition())) {
-            try (InputStream in = p.getInputStream()) {
-              sink.drain(in);
-            }
-          }
-        }
+        read.read((IMAPMessage) folder.getMessageByUID(uid));
       } finally {
         folder.close(false);
       }

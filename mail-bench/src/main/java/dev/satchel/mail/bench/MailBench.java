@@ -54,6 +54,10 @@ public final class MailBench {
     System.out.printf("JVM %s %s, %d processors, max heap %d MB%n", System.getProperty("java.vm.name"),
         System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
+    if (o.scenarios.contains("wan")) {
+      System.out.printf(Locale.ROOT, "wan: link of %s, %d MB attachment, %d warm-up + %d runs per download variant%n",
+          WanBench.linkName(o), o.wanAttachmentMb, o.wanWarmups, o.wanRuns);
+    }
     if (o.targets.contains("greenmail")) {
       Path log = Files.createTempFile("mail-bench-greenmail", ".log");
       try (GreenMailProcess gm = GreenMailProcess.start(o.greenUser, o.greenSink, log, o.greenMailHeap)) {

@@ -25,7 +25,8 @@ final class RatioChart {
   private static final int BAR_WIDTH = 460;
   private static final int ROW = 22;
   private static final int BAR = 14;
-  private static final int HEADING = 30;
+  /** Room for a table's heading and, below it, the "1.0x" mark. */
+  private static final int HEADING = 42;
   private static final int TOP = 56;
 
   private RatioChart() {}
@@ -96,9 +97,9 @@ final class RatioChart {
       }
       int one = LABEL_WIDTH + (int) Math.round(1 / scale * BAR_WIDTH);
       svg.append(fmt("  <line class=\"one\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\""
-          + " stroke-dasharray=\"4 3\"/>%n", one, top + HEADING - 4, one, y));
+          + " stroke-dasharray=\"4 3\"/>%n", one, top + HEADING - 2, one, y));
       svg.append(fmt("  <text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">1.0x</text>%n", one,
-          top + HEADING - 6));
+          top + HEADING - 5));
     }
     svg.append("</svg>\n");
     return svg.toString();

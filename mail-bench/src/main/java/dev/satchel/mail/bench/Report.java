@@ -67,13 +67,20 @@ final class Report {
     md.printf(Locale.ROOT, "Run: %s; %d messages, %d MB attachment, %d sends, %d new; %d warm-up + %d runs (naive: %d runs)."
         + " JVM %s, %d processors.%n%n", MailBench.now(), o.messages, o.attachmentMb, o.sends, o.fresh, o.warmups, o.runs,
         o.slowRuns, System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors());
-    md.println("| server | scenario | target | measured | |");
-    md.println("|---|---|---|---|---|");
-    for (Verdict v : verdicts()) {
-      md.printf("| %s | %s | %s | %s | %s |%n", v.target(), v.scenario(), v.goal(), v.measured(),
-          v.status().equals("MISSED") ? "**missed**" : v.status());
+    if (o.scenarios.contains("wan")) {
+      md.printf(Locale.ROOT, "wan: through the testkit's FaultProxy, a link of %s; %d MB attachment; downloads %d warm-up"
+          + " + %d runs.%n%n", WanBench.linkName(o), o.wanAttachmentMb, o.wanWarmups, o.wanRuns);
     }
-    md.println();
+    List<Verdict> verdicts = verdicts();
+    if (!verdicts.isEmpty()) {
+      md.println("| server | scenario | target | measured | |");
+      md.println("|---|---|---|---|---|");
+      for (Verdict v : verdicts) {
+        md.printf("| %s | %s | %s | %s | %s |%n", v.target(), v.scenario(), v.goal(), v.measured(),
+            v.status().equals("MISSED") ? "**missed**" : v.status());
+      }
+      md.println();
+    }
     for (Map.Entry<String, Map<String, Runner.Result>> e : results.entrySet()) {
       md.println("#### " + title(e.getKey()));
       md.println();
