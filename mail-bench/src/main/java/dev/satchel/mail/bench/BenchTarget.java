@@ -28,6 +28,11 @@ record BenchTarget(String name, String host, int imapPort, int pop3Port, int smt
     }
   }
 
+  /** The same target with IMAP reached at {@code host:port} instead (a proxy's); for IMAP-only scenarios. */
+  BenchTarget withImap(String imapHost, int port) {
+    return new BenchTarget(name, imapHost, port, pop3Port, smtpPort, user, sink);
+  }
+
   MailSettings satchel(Protocol protocol) {
     int port = switch (protocol) {
       case IMAP -> imapPort;

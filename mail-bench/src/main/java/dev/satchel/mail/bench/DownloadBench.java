@@ -20,12 +20,16 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Base64;
 import java.util.List;
+import java.util.Properties;
 import java.util.zip.CRC32;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
 
 /**
  * Scenario 2: download the decoded attachment of one message carrying a {@code size}-byte binary
- * attachment (base64 on the wire), checking its CRC-32. Each variant on a fresh connection.
+ * attachment (base64 on the wire), checking its CRC-32. Each variant on a fresh connection. The
+ * {@code raw...} variants read the whole message undecoded instead (what {@code Mailbox.openRaw}
+ * gives), checked against the length and CRC-32 of the message appended.
  *
  * <p>Heap growth is measured in a separate, untimed run: a full GC before the download gives the
  * baseline, and full GCs when a quarter, half and three quarters of the bytes have been read give
@@ -37,6 +41,9 @@ final class DownloadBench {
   private final int size;
   private final long crc;
   private long uid = -1;
+  /** Length and CRC-32 of the whole message as appended, computed on first use. */
+  private long rawLength = -1;
+  private long rawCrc;
   /** One folder per attachment size, so that a folder seeded for another size is never mistaken for this one. */
   private final String folderName;
 
@@ -66,19 +73,28 @@ final class DownloadBench {
     private final CRC32 crc32 = new CRC32();
     private long bytes;
     private final boolean probe;
+    private final long expectedBytes;
+    private final long expectedCrc;
     private int nextQuarter = 1;
     private long maxLive;
 
+    /** A sink for the decoded attachment. */
     Sink(boolean probe) {
+      this(probe, size, crc);
+    }
+
+    private Sink(boolean probe, long expectedBytes, long expectedCrc) {
       this.probe = probe;
+      this.expectedBytes = expectedBytes;
+      this.expectedCrc = expectedCrc;
     }
 
     void accept(byte[] b, int n) {
       crc32.update(b, 0, n);
       bytes += n;
-      Budget.check(bytes, size);
+      Budget.check(bytes, expectedBytes);
       if (probe) {
-        while (nextQuarter < 4 && bytes >= (long) size * nextQuarter / 4) {
+        while (nextQuarter < 4 && bytes >= expectedBytes * nextQuarter / 4) {
           maxLive = Math.max(maxLive, liveHeap());
           nextQuarter++;
         }
@@ -94,9 +110,9 @@ final class DownloadBench {
     }
 
     long finish() {
-      if (bytes != size || crc32.getValue() != crc) {
+      if (bytes != expectedBytes || crc32.getValue() != expectedCrc) {
         throw new IllegalStateException("read " + bytes + " bytes with CRC " + Long.toHexString(crc32.getValue())
-            + ", expected " + size + " bytes with CRC " + Long.toHexString(crc));
+            + ", expected " + expectedBytes + " bytes with CRC " + Long.toHexString(expectedCrc));
       }
       return bytes;
     }
@@ -117,6 +133,22 @@ final class DownloadBench {
   Runner.Task timed(Download d) {
     return () -> {
       Sink s = new Sink(false);
+      d.into(s);
+      return s.finish();
+    };
+  }
+
+  /** A timed run of a variant that reads the whole message undecoded. */
+  Runner.Task timedRaw(Download d) {
+    if (rawLength < 0) {
+      byte[] message = Corpus.bigMessage(size);
+      CRC32 c = new CRC32();
+      c.update(message);
+      rawLength = message.length;
+      rawCrc = c.getValue();
+    }
+    return () -> {
+      Sink s = new Sink(false, rawLength, rawCrc);
       d.into(s);
       return s.finish();
     };
@@ -149,6 +181,23 @@ final class DownloadBench {
     }
   }
 
+  /** Satchel, whole message: {@code Mailbox.openRaw} (partial fetches of {@code MailboxOptions.partialFetchSize}). */
+  void satchelRaw(Sink sink) throws IOException {
+    try (Mailbox mailbox = Mailbox.connect(target.satchel(Protocol.IMAP), MailboxOptions.defaults())) {
+      Folder folder = mailbox.folder(folderName).orElseThrow();
+      long validity = ((Uid.Imap) mailbox.list(folder).get(0).uid()).uidValidity();
+      try (InputStream in = mailbox.openRaw(folder, new Uid.Imap(validity, uid))) {
+        sink.drain(in);
+      }
+    }
+  }
+
+  /** Satchel's own IMAP engine (preview), whole message: one {@code UID FETCH uid (BODY.PEEK[])}, streamed. */
+  void satchelEngineRaw(Sink sink) {
+    dev.satchel.mail.imap.EnginePreview.streamSection(target.satchel(Protocol.IMAP), folderName, uid, "", false,
+        java.time.Duration.ofMinutes(5), sink::drain);
+  }
+
   /** Satchel's own IMAP engine (preview): one {@code UID FETCH uid (BODY.PEEK[2])}, the literal streamed and decoded. */
   void satchelEngine(Sink sink) {
     dev.satchel.mail.imap.EnginePreview.streamSection(target.satchel(dev.satchel.mail.Protocol.IMAP), folderName, uid,
@@ -157,23 +206,58 @@ final class DownloadBench {
 
   /** Angus defaults: {@code getContent()} to a Multipart, then the attachment part's {@code getInputStream()}. */
   void angusDefaults(Sink sink) throws MessagingException, IOException {
-    Session session = Session.getInstance(target.angus("imap"));
+    withAngusMessage(target.angus("imap"), m -> angusAttachment(m, sink));
+  }
+
+  /** As {@link #angusDefaults}, with {@code mail.imap.fetchsize} 1 MiB and {@code mail.imap.partialfetch} on. */
+  void angusFetchSize(Sink sink) throws MessagingException, IOException {
+    withAngusMessage(angusOneMebibyte(), m -> angusAttachment(m, sink));
+  }
+
+  /** Angus, whole message: {@code IMAPMessage.getMimeStream()} with 1 MiB partial fetches. */
+  void angusRawFetchSize(Sink sink) throws MessagingException, IOException {
+    withAngusMessage(angusOneMebibyte(), m -> {
+      try (InputStream in = m.getMimeStream()) {
+        sink.drain(in);
+      }
+    });
+  }
+
+  private Properties angusOneMebibyte() {
+    Properties p = target.angus("imap");
+    p.setProperty("mail.imap.fetchsize", "1048576");
+    p.setProperty("mail.imap.partialfetch", "true");
+    return p;
+  }
+
+  private static void angusAttachment(IMAPMessage m, Sink sink) throws MessagingException, IOException {
+    Multipart mp = (Multipart) m.getContent();
+    for (int i = 0; i < mp.getCount(); i++) {
+      BodyPart p = mp.getBodyPart(i);
+      if (Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition())) {
+        try (InputStream in = p.getInputStream()) {
+          sink.drain(in);
+        }
+      }
+    }
+  }
+
+  /** Reads one Angus message. */
+  @FunctionalInterface
+  private interface AngusRead {
+    void read(IMAPMessage m) throws MessagingException, IOException;
+  }
+
+  /** Connects Angus with these session properties, opens the folder read-only and reads the big message. */
+  private void withAngusMessage(Properties properties, AngusRead read) throws MessagingException, IOException {
+    Session session = Session.getInstance(properties);
     Store store = session.getStore("imap");
     store.connect(target.user().login(), target.user().password());
     try {
       IMAPFolder folder = (IMAPFolder) store.getFolder(folderName);
       folder.open(jakarta.mail.Folder.READ_ONLY);
       try {
-        jakarta.mail.Message m = folder.getMessageByUID(uid);
-        Multipart mp = (Multipart) m.getContent();
-        for (int i = 0; i < mp.getCount(); i++) {
-          BodyPart p = mp.getBodyPart(i);
-          if (Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition())) {
-            try (InputStream in = p.getInputStream()) {
-              sink.drain(in);
-            }
-          }
-        }
+        read.read((IMAPMessage) folder.getMessageByUID(uid));
       } finally {
         folder.close(false);
       }
@@ -189,6 +273,14 @@ final class DownloadBench {
       Base64Stream decoder = new Base64Stream(sink);
       imap.streamSection(uid, "2", decoder::write);
       decoder.finish();
+    }
+  }
+
+  /** The floor, whole message: one {@code UID FETCH uid (BODY.PEEK[])} on a plain socket, not decoded. */
+  void rawSocketRaw(Sink sink) throws IOException {
+    try (RawImap imap = target.rawImap()) {
+      imap.ok("EXAMINE " + RawImap.quote(folderName));
+      imap.streamSection(uid, "", sink::accept);
     }
   }
 

@@ -54,6 +54,10 @@ public final class MailBench {
     System.out.printf("JVM %s %s, %d processors, max heap %d MB%n", System.getProperty("java.vm.name"),
         System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
+    if (o.scenarios.contains("wan")) {
+      System.out.printf(Locale.ROOT, "wan: link of %s, %d MB attachment, %d warm-up + %d runs per download variant%n",
+          WanBench.linkName(o), o.wanAttachmentMb, o.wanWarmups, o.wanRuns);
+    }
     if (o.targets.contains("greenmail")) {
       Path log = Files.createTempFile("mail-bench-greenmail", ".log");
       try (GreenMailProcess gm = GreenMailProcess.start(o.greenUser, o.greenSink, log, o.greenMailHeap)) {
@@ -80,6 +84,11 @@ public final class MailBench {
         report.markdown(md);
       }
       System.out.println("Markdown written to " + o.out);
+    }
+    Path svg = o.svgPath();
+    if (svg != null) {
+      Files.writeString(svg, RatioChart.svg(results, report::title), StandardCharsets.UTF_8);
+      System.out.println("Chart of the ratios to the raw socket written to " + svg);
     }
   }
 
@@ -136,6 +145,9 @@ public final class MailBench {
     }
     if (o.scenarios.contains("compress")) {
       compression(t);
+    }
+    if (o.scenarios.contains("wan")) {
+      new WanBench(t, o).run((scenario, r) -> put(t, scenario, r));
     }
   }
 
@@ -281,7 +293,7 @@ public final class MailBench {
     static final String HELP = String.join("\n",
         "mail-bench [options]",
         "  --targets greenmail,dovecot     servers to measure (default: both; Dovecot only when it listens)",
-        "  --scenarios list,download,pop3,send,compress",
+        "  --scenarios list,download,pop3,send,compress,wan",
         "  --variants TEXT,...             list, download, pop3, send: only variants whose name contains one of these\n"
             + "                                  (case-insensitive; default all)",
         "  --messages N                    folder size for listing and POP3 (default 10000)",
@@ -289,6 +301,10 @@ public final class MailBench {
         "  --sends N                       messages per sending run (default 1000)",
         "  --compress-mb N                 attachment size in the compression scenario (default 10)",
         "  --link-bytes-per-second N       link speed in the compression scenario (default 2000000)",
+        "  --wan-latency-ms N              wan: latency each way of the proxied link (default 20)",
+        "  --wan-bytes-per-second N        wan: bandwidth each way of the link (default 10000000)",
+        "  --wan-attachment-mb N           wan: attachment size (default 20: each run moves it at the link's rate)",
+        "  --wan-warmups N --wan-runs N    wan: per download variant (default 1 and 3; listing uses --warmups/--runs)",
         "  --new N                         new messages in the second POP3 poll (default 100)",
         "  --warmups N --runs N            per variant (default 1 and 3)",
         "  --slow-runs N                   measured runs of the naive variants, no warm-up (default 2)",
@@ -297,11 +313,13 @@ public final class MailBench {
         "  --dovecot-sink a@b:pw           account receiving sent mail (default sink@example.test:sink-pw)",
         "  --dovecot-ports imap,pop3,smtp  (default 11143,11110,11025)",
         "  --greenmail-heap SIZE           heap of the GreenMail child JVM (default 3g)",
-        "  --out FILE                      also write the results as Markdown");
+        "  --out FILE                      also write the results as Markdown",
+        "  --svg FILE                      write a chart of the ratios to the raw socket (default: beside --out,\n"
+            + "                                  bench-results.md -> bench-results-ratios.svg)");
 
     boolean help;
     Set<String> targets = Set.of("greenmail", "dovecot");
-    Set<String> scenarios = Set.of("list", "download", "pop3", "send", "compress");
+    Set<String> scenarios = Set.of("list", "download", "pop3", "send", "compress", "wan");
     List<String> variants = List.of();
     int messages = 10_000;
     int attachmentMb = 50;
@@ -309,6 +327,11 @@ public final class MailBench {
     int compressMb = 10;
     long linkBytesPerSecond = 2_000_000;
     int fresh = 100;
+    int wanLatencyMillis = 20;
+    long wanBytesPerSecond = 10_000_000;
+    int wanAttachmentMb = 20;
+    int wanWarmups = 1;
+    int wanRuns = 3;
     int warmups = 1;
     int runs = 3;
     int slowRuns = 2;
@@ -322,6 +345,7 @@ public final class MailBench {
     int postfixSmtp = 11025;
     String greenMailHeap = "3g";
     @org.jspecify.annotations.Nullable Path out;
+    @org.jspecify.annotations.Nullable Path svg;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -345,6 +369,11 @@ public final class MailBench {
           case "--compress-mb" -> o.compressMb = positive(a, v);
           case "--link-bytes-per-second" -> o.linkBytesPerSecond = positive(a, v);
           case "--new" -> o.fresh = positive(a, v);
+          case "--wan-latency-ms" -> o.wanLatencyMillis = Integer.parseInt(v);
+          case "--wan-bytes-per-second" -> o.wanBytesPerSecond = positive(a, v);
+          case "--wan-attachment-mb" -> o.wanAttachmentMb = positive(a, v);
+          case "--wan-warmups" -> o.wanWarmups = Integer.parseInt(v);
+          case "--wan-runs" -> o.wanRuns = positive(a, v);
           case "--warmups" -> o.warmups = Integer.parseInt(v);
           case "--runs" -> o.runs = positive(a, v);
           case "--slow-runs" -> o.slowRuns = positive(a, v);
@@ -359,10 +388,24 @@ public final class MailBench {
           }
           case "--greenmail-heap" -> o.greenMailHeap = v;
           case "--out" -> o.out = Path.of(v);
+          case "--svg" -> o.svg = Path.of(v);
           default -> throw new IllegalArgumentException("unknown option " + a + "; see --help");
         }
       }
       return o;
+    }
+
+    /** Where the chart goes: {@code --svg}, else beside {@code --out} ({@code x.md} -> {@code x-ratios.svg}), else nowhere. */
+    @org.jspecify.annotations.Nullable Path svgPath() {
+      if (svg != null) {
+        return svg;
+      }
+      Path md = out;
+      if (md == null) {
+        return null;
+      }
+      String name = md.getFileName().toString().replaceFirst("\\.md$", "");
+      return md.resolveSibling(name + "-ratios.svg");
     }
 
     /** True when {@code variant} is selected by {@code --variants}. */

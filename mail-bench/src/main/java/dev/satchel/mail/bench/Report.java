@@ -67,13 +67,20 @@ final class Report {
     md.printf(Locale.ROOT, "Run: %s; %d messages, %d MB attachment, %d sends, %d new; %d warm-up + %d runs (naive: %d runs)."
         + " JVM %s, %d processors.%n%n", MailBench.now(), o.messages, o.attachmentMb, o.sends, o.fresh, o.warmups, o.runs,
         o.slowRuns, System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors());
-    md.println("| server | scenario | target | measured | |");
-    md.println("|---|---|---|---|---|");
-    for (Verdict v : verdicts()) {
-      md.printf("| %s | %s | %s | %s | %s |%n", v.target(), v.scenario(), v.goal(), v.measured(),
-          v.status().equals("MISSED") ? "**missed**" : v.status());
+    if (o.scenarios.contains("wan")) {
+      md.printf(Locale.ROOT, "wan: through the testkit's FaultProxy, a link of %s; %d MB attachment; downloads %d warm-up"
+          + " + %d runs.%n%n", WanBench.linkName(o), o.wanAttachmentMb, o.wanWarmups, o.wanRuns);
     }
-    md.println();
+    List<Verdict> verdicts = verdicts();
+    if (!verdicts.isEmpty()) {
+      md.println("| server | scenario | target | measured | |");
+      md.println("|---|---|---|---|---|");
+      for (Verdict v : verdicts) {
+        md.printf("| %s | %s | %s | %s | %s |%n", v.target(), v.scenario(), v.goal(), v.measured(),
+            v.status().equals("MISSED") ? "**missed**" : v.status());
+      }
+      md.println();
+    }
     for (Map.Entry<String, Map<String, Runner.Result>> e : results.entrySet()) {
       md.println("#### " + title(e.getKey()));
       md.println();
@@ -90,7 +97,8 @@ final class Report {
     }
   }
 
-  private String title(String key) {
+  /** The heading of a result table, from its key {@code "target|scenario"}. */
+  String title(String key) {
     String[] k = key.split("\\|");
     String what = switch (k[1]) {
       case "list" -> "listing " + o.messages + " message summaries";
@@ -100,6 +108,10 @@ final class Report {
       case "pop3-new" -> "POP3 poll of " + o.messages + " messages, " + o.fresh + " new";
       case "compress-list" -> "Satchel listing " + o.messages + " summaries with and without COMPRESS=DEFLATE";
       case "compress-download" -> "Satchel downloading a " + o.compressMb + " MB attachment with and without COMPRESS=DEFLATE";
+      case "wan-list" -> "listing " + o.messages + " message summaries over a link of " + WanBench.linkName(o);
+      case "wan-raw" -> "the whole message with a " + o.wanAttachmentMb + " MB attachment, undecoded, over a link of "
+          + WanBench.linkName(o);
+      case "wan-download" -> "downloading a " + o.wanAttachmentMb + " MB attachment over a link of " + WanBench.linkName(o);
       default -> k[1];
     };
     return k[0] + ": " + what;
@@ -152,6 +164,26 @@ final class Report {
                   r.median() / median(m, plain), bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", bytes / 1024.0),
                   runs(r))
               : r.variant() + " | failed: " + r.error() + " | | |");
+        }
+      }
+      case "wan-list" -> {
+        rows.add("variant | median s | msgs/s | time vs raw socket | alloc MB/run | runs s");
+        double raw = median(m, RAW_LIST);
+        for (Runner.Result r : m.values()) {
+          rows.add(r.ok()
+              ? String.format(Locale.ROOT, "%s | %.3f | %.0f | %.2fx | %.0f | %s", r.variant(), r.median(), o.messages / r.median(),
+                  r.median() / raw, r.allocatedBytes() / 1048576.0, runs(r))
+              : r.variant() + " | failed: " + r.error() + " | | | |");
+        }
+      }
+      case "wan-raw", "wan-download" -> {
+        rows.add("variant | median s | MB/s | throughput vs raw socket | alloc MB/run | runs s");
+        double raw = median(m, sc.equals("wan-raw") ? "raw socket BODY.PEEK[]" : RAW_DOWNLOAD);
+        for (Runner.Result r : m.values()) {
+          rows.add(r.ok()
+              ? String.format(Locale.ROOT, "%s | %.3f | %.1f | %.2fx | %.0f | %s", r.variant(), r.median(),
+                  r.items() / 1048576.0 / r.median(), raw / r.median(), r.allocatedBytes() / 1048576.0, runs(r))
+              : r.variant() + " | failed: " + r.error() + " | | | |");
         }
       }
       default -> {
@@ -207,6 +239,9 @@ final class Report {
         }
         case "compress-list", "compress-download" -> {
           // no target: these measurements decide MailboxOptions.DEFAULT_COMPRESSION (see BENCHMARKS.md)
+        }
+        case "wan-list", "wan-raw", "wan-download" -> {
+          // no target of its own: the ratios to the raw socket over the same link are the measurement
         }
         default -> {
           double s = median(m, "Satchel InboxProcessor.runOnce");

@@ -25,7 +25,13 @@ import java.util.Set;
  *     .latency(Direction.TO_CLIENT, Duration.ofMillis(50))
  *     .bandwidth(Direction.TO_CLIENT, 16_384)
  *     .build();
+ * proxy.defaultScript(ConnectionScript.link(Duration.ofMillis(20), 10_000_000)); // a WAN: 40 ms round trips, 10 MB/s
  * }</pre>
+ *
+ * <p>Latency and bandwidth model a network link. Latency is a pipe delay: each byte is forwarded
+ * {@code latency} after the proxy read it, while later bytes keep flowing, so a request and its answer
+ * cost the two directions' latencies once and a stream's throughput is not lowered by it. Bandwidth
+ * is a token bucket refilled at the rate, allowing bursts of at most 10 ms of it (at most 64 KiB).
  *
  * <p>Faults in both directions count the bytes the proxy wrote onward, after any capability rewriting.
  * {@link #stall()}, {@link #refuse()} and {@link #garbage(byte[])} take the place of the server: the
@@ -105,9 +111,24 @@ public final class ConnectionScript {
     return builder().stallAfter(direction, bytes).build();
   }
 
-  /** Delays every chunk by {@code delay} in both directions. */
+  /** Delays every byte by {@code delay} in both directions (see {@link Builder#latency}). */
   public static ConnectionScript latency(Duration delay) {
     return builder().latency(Direction.TO_SERVER, delay).latency(Direction.TO_CLIENT, delay).build();
+  }
+
+  /**
+   * A network link: every byte delayed by {@code latency} and the rate capped at
+   * {@code bytesPerSecond}, each in both directions. {@code link(Duration.ofMillis(20), 10_000_000)}
+   * gives 40 ms round trips and 10 MB/s each way.
+   *
+   * @throws IllegalArgumentException when {@code latency} is negative or {@code bytesPerSecond} below 1
+   */
+  public static ConnectionScript link(Duration latency, long bytesPerSecond) {
+    Builder b = builder();
+    for (Direction d : Direction.values()) {
+      b.latency(d, latency).bandwidth(d, bytesPerSecond);
+    }
+    return b.build();
   }
 
   /** Accepts the connection and never answers (no greeting, no reply), until the client gives up. */
@@ -155,7 +176,7 @@ public final class ConnectionScript {
     return mode;
   }
 
-  /** The per-chunk delay in a direction; zero when none. */
+  /** The delay of every byte in a direction; zero when none. */
   public Duration latency(Direction direction) {
     return latency.getOrDefault(direction, Duration.ZERO);
   }
@@ -268,8 +289,11 @@ public final class ConnectionScript {
     private Builder() {}
 
     /**
-     * Holds every chunk read in {@code direction} for {@code delay} before forwarding it; a response
-     * that arrives in several chunks is delayed once per chunk. Default: none.
+     * Delays every byte in {@code direction} by {@code delay}, like a network link: bytes read at time
+     * t are written onward at t + {@code delay} while later bytes keep flowing, so a request and its
+     * answer take the two directions' delays once, however many chunks they come in, and throughput is
+     * unchanged. At most 8 MiB wait in the proxy per direction; beyond that it stops reading, as a full
+     * TCP window would. Default: none.
      *
      * @throws IllegalArgumentException when {@code delay} is negative
      */
@@ -287,7 +311,9 @@ public final class ConnectionScript {
     }
 
     /**
-     * Caps the rate in {@code direction} at {@code bytesPerSecond}. Default: unlimited.
+     * Caps the rate in {@code direction} at {@code bytesPerSecond}, with a token bucket that holds at
+     * most 10 ms of the rate (between 1 byte and 64 KiB): an idle connection may send one such burst,
+     * then bytes flow at the rate. Default: unlimited.
      *
      * @throws IllegalArgumentException when {@code bytesPerSecond} is below 1
      */

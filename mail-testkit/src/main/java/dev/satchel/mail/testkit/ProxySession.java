@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,11 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running side of one proxied connection: two pump threads (client to server, server to
- * client) that apply the {@link ConnectionScript}. Closing is idempotent and closes both sockets.
+ * client) that apply the {@link ConnectionScript}, and for a direction with latency a
+ * {@link DelayLine} thread that writes the bytes when they are due. Closing is idempotent and closes
+ * both sockets.
  */
 final class ProxySession {
   private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
   private static final int BUFFER = 8192;
+  /** The most bytes held in one direction's delay line; beyond it the pump stops reading. */
+  private static final long MAX_IN_FLIGHT = 8L * 1024 * 1024;
 
   /** Thrown inside a pump to end it after a cut. */
   private static final class CutException extends IOException {
@@ -41,6 +47,9 @@ final class ProxySession {
   private volatile long lastActivity = System.nanoTime();
   /** After a cut: the surviving side is drained, nothing more is forwarded. */
   private volatile boolean draining;
+  /** The direction of the cut, once one fired: the pump reading the other side waits for the survivor. */
+  private volatile @Nullable Direction cutDirection;
+  private final List<DelayLine> lines = new CopyOnWriteArrayList<>();
   /** Threads still running for this connection; the stats say "closed" once none is left. */
   private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(1);
 
@@ -129,6 +138,8 @@ final class ProxySession {
       drain(upstream);
       return;
     }
+    toServer.startLine();
+    toClient.startLine();
     running.incrementAndGet();
     owner.newThread(() -> pumpClientToServer(toServer), stats.index() + "-up").start();
     InputStream in = upstream.getInputStream();
@@ -144,8 +155,12 @@ final class ProxySession {
       }
       if (!draining) {
         dialect.endOfServerStream(toClient::forward);
+        toClient.finish();
       }
-    } catch (CutException e) {
+    } catch (IOException e) {
+      if (cutDirection != Direction.TO_CLIENT) {
+        throw e;
+      }
       // the client-to-server pump drains the client until it closes, then closes the session
       awaitClosed();
     }
@@ -153,7 +168,6 @@ final class ProxySession {
 
   private void pumpClientToServer(Shaper toServer) {
     byte[] buf = new byte[BUFFER];
-    boolean cut = false;
     try {
       InputStream in = client.getInputStream();
       int n;
@@ -165,12 +179,17 @@ final class ProxySession {
         dialect.fromClient(buf, 0, n);
         toServer.forward(buf, 0, n);
       }
-    } catch (CutException e) {
-      cut = true; // the server-to-client pump drains the server until it closes, then closes the session
+      if (!draining) {
+        toServer.finish();
+      }
     } catch (IOException | RuntimeException e) {
-      LOG.debug("proxied connection {} (client side) ended: {}", stats.index(), e.toString());
+      if (cutDirection != Direction.TO_SERVER) {
+        LOG.debug("proxied connection {} (client side) ended: {}", stats.index(), e.toString());
+      }
     } finally {
-      if (!cut) {
+      // after a cut towards the server, the server-to-client pump drains the server until it closes,
+      // then closes the session
+      if (cutDirection != Direction.TO_SERVER) {
         close();
       }
       threadDone();
@@ -200,6 +219,7 @@ final class ProxySession {
    */
   private void cut(Direction direction) throws CutException {
     stats.fired("cut");
+    cutDirection = direction;
     draining = true;
     Socket s = server;
     Socket receiving = direction == Direction.TO_CLIENT ? client : s;
@@ -231,6 +251,9 @@ final class ProxySession {
   void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    for (DelayLine line : lines) {
+      line.stop();
     }
     closeQuietly(client);
     closeQuietly(server);
@@ -265,26 +288,31 @@ final class ProxySession {
     }
   }
 
-  /** Applies the script's faults to one direction; used by one pump thread only. */
+  /**
+   * Applies the script's faults to one direction: the bandwidth cap (a {@link TokenBucket}) on the
+   * pump thread as bytes are read, then the latency (a {@link DelayLine}), then the byte thresholds
+   * (inject, stall, cut) when the bytes are written. Forwarded by one pump thread only.
+   */
   private final class Shaper {
     private final Direction direction;
     private final OutputStream out;
-    private final Duration latency;
-    private final long bandwidth;
+    private final @Nullable TokenBucket bucket;
+    private final @Nullable DelayLine line;
     private final long cutAt;
     private final long stallAt;
     private final long injectAt;
     private final byte[] injected;
     private long forwarded;
-    private boolean stalled;
+    private volatile boolean stalled;
     private boolean injectedDone;
-    private long paceStart;
 
     Shaper(Direction direction, OutputStream out) {
       this.direction = direction;
       this.out = out;
-      this.latency = script.latency(direction);
-      this.bandwidth = script.bandwidth(direction);
+      long bandwidth = script.bandwidth(direction);
+      this.bucket = bandwidth > 0 ? new TokenBucket(bandwidth) : null;
+      Duration latency = script.latency(direction);
+      this.line = latency.isZero() ? null : new DelayLine(latency, MAX_IN_FLIGHT, this::deliver);
       this.cutAt = script.cutAfter(direction);
       this.stallAt = script.stallAfter(direction);
       boolean injects = direction == Direction.TO_CLIENT && script.injectAfter() >= 0;
@@ -298,13 +326,51 @@ final class ProxySession {
       checkThresholds();
     }
 
-    void forward(byte[] b, int off, int len) throws IOException {
-      if (stalled || len == 0) {
+    /** Starts the delay line's thread, when this direction has latency. */
+    void startLine() {
+      DelayLine l = line;
+      if (l == null) {
         return;
       }
-      if (!latency.isZero()) {
-        pause(latency);
+      lines.add(l);
+      if (closed.get()) {
+        l.stop();
       }
+      running.incrementAndGet();
+      owner.newThread(() -> {
+        try {
+          l.run();
+        } finally {
+          threadDone();
+        }
+      }, stats.index() + (direction == Direction.TO_CLIENT ? "-down" : "-up") + "-delay").start();
+    }
+
+    /** Forwards bytes read from one side: paced by the bandwidth cap, then delayed or written now. */
+    void forward(byte[] b, int off, int len) throws IOException {
+      TokenBucket tokens = bucket;
+      DelayLine l = line;
+      while (len > 0 && !stalled) {
+        int n = tokens != null ? tokens.take(len, nanos -> pause(Duration.ofNanos(nanos))) : len;
+        if (l != null) {
+          l.offer(b, off, n);
+        } else {
+          deliver(b, off, n);
+        }
+        off += n;
+        len -= n;
+      }
+    }
+
+    /** Waits until the delay line has written everything forwarded so far. */
+    void finish() throws IOException {
+      if (line != null) {
+        line.finish();
+      }
+    }
+
+    /** Writes bytes onward now, applying the byte thresholds (inject, stall, cut). */
+    private void deliver(byte[] b, int off, int len) throws IOException {
       while (len > 0 && !stalled) {
         long room = len;
         if (!injectedDone) {
@@ -315,9 +381,6 @@ final class ProxySession {
         }
         if (cutAt >= 0) {
           room = Math.min(room, cutAt - forwarded);
-        }
-        if (bandwidth > 0) {
-          room = Math.min(room, Math.max(1, Math.min(BUFFER, bandwidth / 10)));
         }
         int n = (int) room;
         if (n > 0) {
@@ -346,21 +409,11 @@ final class ProxySession {
     }
 
     private void write(byte[] b, int off, int n) throws IOException {
-      if (bandwidth > 0 && paceStart == 0) {
-        paceStart = System.nanoTime();
-      }
       out.write(b, off, n);
       out.flush();
       forwarded += n;
       stats.addBytes(direction, n);
       touch();
-      if (bandwidth > 0) {
-        long due = paceStart + (long) (forwarded * 1e9 / bandwidth);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          pause(Duration.ofNanos(wait));
-        }
-      }
     }
   }
 }

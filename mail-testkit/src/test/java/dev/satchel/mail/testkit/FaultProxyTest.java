@@ -39,7 +39,7 @@ class FaultProxyTest {
   }
 
   /** Sends {@code payload} on connect, then waits for the client to close. */
-  private static LoopbackServer sending(byte[] payload) {
+  static LoopbackServer sending(byte[] payload) {
     return new LoopbackServer(s -> {
       s.getOutputStream().write(payload);
       s.getOutputStream().flush();
@@ -47,7 +47,7 @@ class FaultProxyTest {
     });
   }
 
-  private static Socket connect(FaultProxy proxy) throws IOException {
+  static Socket connect(FaultProxy proxy) throws IOException {
     Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
     s.setSoTimeout(10_000);
     return s;
@@ -69,7 +69,7 @@ class FaultProxyTest {
     return line.toString(US_ASCII);
   }
 
-  private static byte[] payload(int n) {
+  static byte[] payload(int n) {
     byte[] b = new byte[n];
     for (int i = 0; i < n; i++) {
       b[i] = (byte) ('a' + i % 26);
