@@ -97,7 +97,13 @@ final class FolderView {
     if (r.items().size() >= 2 && r.item(0) instanceof ImapValue.Atom n && r.item(1) instanceof ImapValue.Atom verb) {
       long number = n.number();
       if (verb.is("EXISTS") && number >= 0) {
-        exists = (int) Math.min(Integer.MAX_VALUE, number);
+        long max = dev.satchel.mail.internal.WireLimits.DEFAULT.maxMessages();
+        if (number > max) {
+          // nothing is sized by it here, but no real folder holds that many: a server saying so is broken
+          throw new dev.satchel.mail.MailConnectionException("the server announced " + number + " EXISTS for " + name
+              + ", so the connection was closed; the limit is " + max + " (maxMessages)");
+        }
+        exists = (int) number;
         return true;
       }
       if (verb.is("EXPUNGE")) {

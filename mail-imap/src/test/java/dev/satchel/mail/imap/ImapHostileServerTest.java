@@ -67,7 +67,7 @@ class ImapHostileServerTest {
     Throwable t = failure("FETCH", (out, tag) -> write(out, "* 1 FETCH (UID 1 BODY[] {1500000000}\r\n"),
         ImapHostileServerTest::list);
     assertThat(t).isInstanceOf(MailConnectionException.class)
-        .hasMessageContaining("a literal of 1500000000 bytes; the limit is 67108864 (maxLiteral)");
+        .hasMessageContaining("a literal of 1500000000 bytes; the limit is 16777216 (maxLiteral)");
   }
 
   @Test
@@ -88,7 +88,7 @@ class ImapHostileServerTest {
       write(out, ")\r\n" + tag + " OK done\r\n");
     }, mailbox -> mailbox.fetch(mailbox.inbox(), new Uid.Imap(7, 1)));
     assertThat(t).isInstanceOf(MailConnectionException.class)
-        .hasMessageContaining("nested more than 256 deep").hasMessageContaining("maxNesting");
+        .hasMessageContaining("nested lists deeper than 64 levels").hasMessageContaining("maxDepth");
   }
 
   @Test
@@ -99,7 +99,7 @@ class ImapHostileServerTest {
       write(out, "\r\n" + tag + " OK done\r\n");
     }, ImapHostileServerTest::list);
     assertThat(t).isInstanceOf(MailConnectionException.class)
-        .hasMessageContaining("a line of more than 16777216 bytes").hasMessageContaining("maxLine");
+        .hasMessageContaining("a line longer than 16777216 bytes").hasMessageContaining("maxLine");
   }
 
   @Test

@@ -399,6 +399,26 @@ public final class ImapSession implements Closeable {
     return second < 0 ? done.text() : raw.substring(second + 1);
   }
 
+  /**
+   * Counts untagged status responses ({@code * OK ...}) within one command: a server that sends more
+   * than {@link WireLimits#maxUntaggedStatus()} of them without completing the command is flooding,
+   * and the connection is closed. Data responses (FETCH, SEARCH, ...) are not counted: a listing of a
+   * large folder has millions of them, each handed on without being kept.
+   */
+  private long countStatus(@Nullable ImapResponse r, long count, String operation) {
+    if (r == null || r.kind() != ImapResponse.Kind.UNTAGGED || r.status().isEmpty()) {
+      return count;
+    }
+    long max = WireLimits.DEFAULT.maxUntaggedStatus();
+    if (count + 1 > max) {
+      connection.close();
+      throw MailExceptions.translate(operation, server, new dev.satchel.mail.internal.ServerLimitException(
+          "the server sent more than " + max + " untagged responses (such as * OK) without completing the command",
+          max, "maxUntaggedStatus"));
+    }
+    return count + 1;
+  }
+
   private static final byte[] CRLF = {'\r', '\n'};
 
   /** Reads until the server asks for a literal (null) or completes {@code tag} instead (returned). */
@@ -424,8 +444,10 @@ public final class ImapSession implements Closeable {
 
   private ImapResponse completion(String tag, @Nullable Consumer<ImapResponse> untagged,
       ImapResponseParser.@Nullable LiteralSink sink, String operation) {
+    long statusLines = 0;
     while (true) {
       ImapResponse r = read(sink, operation);
+      statusLines = countStatus(r, statusLines, operation);
       if (r == null) {
         throw new MailConnectionException(operation + " failed: " + server + " closed the connection");
       }
@@ -533,8 +555,10 @@ public final class ImapSession implements Closeable {
       throw MailExceptions.translate("pipeline", server, e);
     }
     List<ImapResponse> done = new ArrayList<>();
+    long statusLines = 0;
     while (done.size() < tags.size()) {
       ImapResponse r = read(null, "pipeline");
+      statusLines = countStatus(r, statusLines, "pipeline");
       if (r == null) {
         throw new MailConnectionException("pipeline failed: " + server + " closed the connection");
       }

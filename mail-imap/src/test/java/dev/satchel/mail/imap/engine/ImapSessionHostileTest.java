@@ -132,8 +132,23 @@ class ImapSessionHostileTest {
   }
 
   @Test
-  void aMillionUntaggedLinesPassThroughWithoutBeingHeld() throws IOException {
+  void aFloodOfUntaggedStatusLinesClosesTheConnectionNamingTheLimit() throws IOException {
     byte[] block = "* OK still here\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+    try (LoopbackServer s = server((tag, out) -> {
+      for (int i = 0; i < 100; i++) {
+        out.write(block);
+      }
+      write(out, tag + " OK done\r\n");
+    }); ImapSession session = open(s, Duration.ofSeconds(60))) {
+      assertThatThrownBy(() -> session.execute("NOOP", r -> { })).isInstanceOf(MailConnectionException.class)
+          .hasMessageContaining("more than 10000 untagged responses").hasMessageContaining("maxUntaggedStatus");
+      assertThat(session.isClosed()).isTrue();
+    }
+  }
+
+  @Test
+  void aMillionUntaggedDataLinesPassThroughWithoutBeingHeld() throws IOException {
+    byte[] block = "* 1 FETCH (FLAGS ())\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
     AtomicLong seen = new AtomicLong();
     try (LoopbackServer s = server((tag, out) -> {
       for (int i = 0; i < 100; i++) {
