@@ -416,6 +416,11 @@ final class ImapMailbox implements Mailbox {
   public List<MessageSummary> list(Folder folder, UidRange range) {
     refreshIfSelected(folder);
     long validity = uidValidity(folder);
+    if (range.first() <= 1 && range.isOpenEnded()) {
+      // the whole folder: every sequence number, no UID SEARCH first
+      int total = messageCount(folder);
+      return new ImapSummaries(channel, folder, validity, options.listBatchSize()).bySequences(1, total);
+    }
     String set = range.first() + ":" + (range.isOpenEnded() ? "*" : Long.toString(range.last()));
     long[] uids = uidSearch(folder, "UID " + set);
     long[] inRange = Arrays.stream(uids).filter(u -> u >= range.first() && u <= range.last()).toArray();
@@ -433,11 +438,9 @@ final class ImapMailbox implements Mailbox {
     int want = Math.min(count, total);
     List<MessageSummary> out = new ArrayList<>(want);
     ImapSummaries summaries = new ImapSummaries(channel, folder, validity, options.listBatchSize());
-    int batch = options.listBatchSize();
-    // Sequence numbers are stable across these FETCH commands: a server may not send EXPUNGE during FETCH.
-    for (int hi = total; hi > total - want; hi -= batch) {
-      int lo = Math.max(total - want + 1, hi - batch + 1);
-      out.addAll(summaries.bySequence(lo, hi));
+    List<MessageSummary> oldestFirst = summaries.bySequences(total - want + 1, total);
+    for (int k = oldestFirst.size() - 1; k >= 0; k--) {
+      out.add(oldestFirst.get(k));
     }
     return out;
   }

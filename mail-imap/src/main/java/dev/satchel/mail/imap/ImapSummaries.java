@@ -105,41 +105,60 @@ final class ImapSummaries {
   }
 
   /**
-   * Summaries of the messages with sequence numbers {@code lo..hi}, newest first: one FETCH, and for
-   * each sequence number not answered in full, one FETCH of the UIDs and {@link #recover}.
+   * Summaries of the messages with sequence numbers {@code lo..hi}, oldest first, in batched FETCH
+   * commands pipelined like {@link #byUid}. No UID SEARCH is needed: every sequence number is asked
+   * for, and one not answered in full is looked up by {@code FETCH n (UID)} and {@link #recover}ed.
+   * Sequence numbers stay put across these commands: a server may not send EXPUNGE while answering
+   * FETCH (RFC 3501 section 7.4.1), and only FETCH commands are in flight.
    */
-  List<MessageSummary> bySequence(int lo, int hi) {
-    Map<Integer, MessageSummary> bySeq = new TreeMap<>();
-    channel.run(folder, "FETCH " + lo + ":" + hi + " " + SUMMARY_ITEMS, r -> {
-      ImapValue.ListValue items = EngineFetch.fetchItems(r);
-      if (items != null && complete(items) && EngineFetch.uid(items) > 0 && r.item(0) instanceof ImapValue.Atom n) {
-        long seq = n.number();
-        if (seq >= lo && seq <= hi) {
-          bySeq.putIfAbsent((int) seq, EngineFetch.summary(items, validity, cache, r.problem()));
-        }
-      }
-    });
-    Map<Long, MessageSummary> byUid = new TreeMap<>(Collections.reverseOrder());
-    bySeq.values().forEach(m -> byUid.put(uidOf(m), m));
-    if (bySeq.size() < hi - lo + 1) {
-      List<String> gaps = new ArrayList<>();
-      for (int s = lo; s <= hi; s++) {
-        if (!bySeq.containsKey(s)) {
-          gaps.add(Integer.toString(s));
-        }
-      }
-      Set<Integer> gapSet = new java.util.HashSet<>();
-      gaps.forEach(g -> gapSet.add(Integer.parseInt(g)));
-      List<Long> uids = new ArrayList<>();
-      channel.run(folder, "FETCH " + String.join(",", gaps) + " (UID)", r -> {
+  List<MessageSummary> bySequences(int lo, int hi) {
+    if (hi < lo) {
+      return new ArrayList<>();
+    }
+    List<String> commands = new ArrayList<>();
+    for (long from = lo; from <= hi; from += batch) {
+      long to = Math.min(hi, from + batch - 1);
+      String set = to == from ? Long.toString(from) : from + ":" + to;
+      commands.add("FETCH " + set + " " + SUMMARY_ITEMS);
+    }
+    MessageSummary[] bySeq = new MessageSummary[hi - lo + 1];
+    for (int i = 0; i < commands.size(); i += WINDOW) {
+      channel.pipeline(folder, commands.subList(i, Math.min(commands.size(), i + WINDOW)), r -> {
         ImapValue.ListValue items = EngineFetch.fetchItems(r);
-        if (items != null && r.item(0) instanceof ImapValue.Atom n && gapSet.contains((int) n.number())) {
-          long uid = EngineFetch.uid(items);
-          if (uid > 0 && !byUid.containsKey(uid)) {
-            uids.add(uid);
+        if (items != null && complete(items) && EngineFetch.uid(items) > 0 && r.item(0) instanceof ImapValue.Atom n) {
+          long seq = n.number();
+          if (seq >= lo && seq <= hi && bySeq[(int) (seq - lo)] == null) {
+            bySeq[(int) (seq - lo)] = EngineFetch.summary(items, validity, cache, r.problem());
           }
         }
       });
+    }
+    TreeMap<Long, MessageSummary> byUid = new TreeMap<>();
+    List<String> gaps = new ArrayList<>();
+    for (int k = 0; k < bySeq.length; k++) {
+      MessageSummary m = bySeq[k];
+      if (m == null) {
+        gaps.add(Integer.toString(lo + k));
+      } else {
+        byUid.put(uidOf(m), m);
+      }
+    }
+    if (!gaps.isEmpty()) {
+      Set<Long> gapSet = new java.util.HashSet<>();
+      gaps.forEach(g -> gapSet.add(Long.parseLong(g)));
+      List<Long> uids = new ArrayList<>();
+      for (int i = 0; i < gaps.size(); i += batch) {
+        String set = String.join(",", gaps.subList(i, Math.min(gaps.size(), i + batch)));
+        channel.run(folder, "FETCH " + set + " (UID)", r -> {
+          ImapValue.ListValue items = EngineFetch.fetchItems(r);
+          if (items != null && r.item(0) instanceof ImapValue.Atom n && gapSet.contains(n.number())) {
+            long uid = EngineFetch.uid(items);
+            if (uid > 0 && !byUid.containsKey(uid)) {
+              uids.add(uid);
+            }
+          }
+        });
+      }
       byUid.putAll(recover(uids.stream().mapToLong(Long::longValue).sorted().distinct().toArray()));
     }
     FolderView v = channel.view();
