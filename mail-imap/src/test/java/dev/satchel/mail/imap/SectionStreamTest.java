@@ -306,7 +306,7 @@ class SectionStreamTest {
   }
 
   @Test
-  void aNoAnswerIsAnIoExceptionQuotingTheServer() {
+  void aRefusalIsAnIoExceptionQuotingTheServer() {
     SectionStream.Pipeline refusing = (commands, untagged) -> {
       List<ImapResponse> done = new ArrayList<>();
       for (int i = 0; i < commands.size(); i++) {
@@ -315,7 +315,7 @@ class SectionStreamTest {
       return done;
     };
     assertThatThrownBy(() -> new SectionStream(refusing, 9, "", 5, 2, -1).read()).isInstanceOf(IOException.class)
-        .hasMessageStartingWith("message UID 9 is gone: the server sent no BODY[] at offset 0 (T0 NO [EXPUNGEISSUED]");
+        .hasMessageStartingWith("the server refused BODY[] of UID 9 at offset 0: T0 NO [EXPUNGEISSUED] Some");
   }
 
   @Test
