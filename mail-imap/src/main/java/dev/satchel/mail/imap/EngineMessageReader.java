@@ -286,6 +286,21 @@ final class EngineMessageReader {
     MessageSource s = source;
     String section = p.section();
     long encodedSize = p.size();
+    if (identity && p.type().equals("message") && p.message() != null) {
+      // the embedded message as header and text: some servers (GreenMail) answer BODY[n] of a
+      // message/rfc822 part with its text only, where RFC 3501 means the whole message; when the
+      // server cannot answer HEADER for it, BODY[n] it is
+      return new MessagePart(filename, p.mediaType(), cid, inline, size, () -> {
+        byte[] header;
+        try {
+          header = embeddedHeader(s, section);
+        } catch (IOException e) {
+          return s.open(section, encodedSize);
+        }
+        return new java.io.SequenceInputStream(new ByteArrayInputStream(header),
+            new LazyStream(() -> s.open(section + ".TEXT", -1)));
+      });
+    }
     return new MessagePart(filename, p.mediaType(), cid, inline, size, () -> {
       InputStream raw = s.open(section, encodedSize);
       try {
@@ -295,5 +310,63 @@ final class EngineMessageReader {
         throw e;
       }
     });
+  }
+
+  /**
+   * The header of the message embedded at {@code section}, ending in the blank line that separates it
+   * from the text (GreenMail leaves that line out).
+   */
+  private static byte[] embeddedHeader(MessageSource source, String section) throws IOException {
+    byte[] h;
+    try (InputStream in = source.open(section + ".HEADER", -1)) {
+      h = in.readAllBytes();
+    }
+    int n = h.length;
+    boolean ended = (n >= 2 && h[n - 1] == '\n' && h[n - 2] == '\n')
+        || (n >= 4 && h[n - 1] == '\n' && h[n - 2] == '\r' && h[n - 3] == '\n');
+    if (n == 0 || ended) {
+      return h;
+    }
+    byte[] out = java.util.Arrays.copyOf(h, n + 2);
+    out[n] = '\r';
+    out[n + 1] = '\n';
+    return out;
+  }
+
+  /** A stream opened on its first read, so that the second half of a sequence costs nothing until reached. */
+  private static final class LazyStream extends InputStream {
+    private final dev.satchel.mail.ContentSource opener;
+    private @Nullable InputStream in;
+
+    LazyStream(dev.satchel.mail.ContentSource opener) {
+      this.opener = opener;
+    }
+
+    private InputStream in() throws IOException {
+      InputStream s = in;
+      if (s == null) {
+        s = opener.open();
+        in = s;
+      }
+      return s;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return in().read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return in().read(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      InputStream s = in;
+      if (s != null) {
+        s.close();
+      }
+    }
   }
 }

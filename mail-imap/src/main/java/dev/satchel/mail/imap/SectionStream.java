@@ -162,8 +162,11 @@ final class SectionStream extends InputStream {
       }
       if (data == null) {
         ImapResponse completion = i < done.size() ? done.get(i) : null;
-        throw new IOException("message UID " + uid + " is gone: the server sent no " + itemName + " at offset " + at
-            + (completion == null || completion.is("OK") ? "" : " (" + completion.raw() + ")"));
+        if (completion != null && !completion.is("OK")) {
+          throw new IOException("the server refused " + itemName + " of UID " + uid + " at offset " + at + ": "
+              + completion.raw());
+        }
+        throw new IOException("message UID " + uid + " is gone: the server sent no " + itemName + " at offset " + at);
       }
       if (data.length > chunkSize) {
         throw new IOException("the server answered " + data.length + " bytes for " + itemName + " of UID " + uid
