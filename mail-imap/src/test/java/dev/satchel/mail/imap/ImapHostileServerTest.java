@@ -93,7 +93,7 @@ class ImapHostileServerTest {
 
   @Test
   void refusesALineOfFiftyMegabytes() throws Exception {
-    Throwable t = failure("SEARCH", (out, tag) -> {
+    Throwable t = failure("FETCH", (out, tag) -> {
       write(out, "* OK ");
       repeat(out, "a", 50L << 20);
       write(out, "\r\n" + tag + " OK done\r\n");

@@ -73,9 +73,10 @@ class ImapListingScaleTest {
     Listed small = list("Small", 10_000);
     assertThat(big.messages()).hasSize(10_000);
     assertThat(small.messages()).hasSize(2_000);
-    assertThat(big.uidFetches()).isEqualTo(1).isEqualTo(small.uidFetches());
-    assertThat(big.searches()).isEqualTo(1).isEqualTo(small.searches());
-    assertThat(big.plainFetches()).isZero();
+    // a whole folder is fetched by sequence ranges, without a UID SEARCH first
+    assertThat(big.plainFetches()).isEqualTo(1).isEqualTo(small.plainFetches());
+    assertThat(big.searches()).isZero();
+    assertThat(big.uidFetches()).isZero();
     assertThat(big.messages()).extracting(ImapListingScaleTest::uid).isSorted().doesNotHaveDuplicates();
     assertThat(big.messages()).allSatisfy(s -> assertThat(s.envelope().subject()).isEqualTo("bulk"));
   }
@@ -84,11 +85,28 @@ class ImapListingScaleTest {
   void theFetchCountIsTheChunkCount() throws Exception {
     Listed chunked = list("Small", 500);
     assertThat(chunked.messages()).hasSize(2_000);
-    assertThat(chunked.uidFetches()).isEqualTo(4);
-    assertThat(chunked.searches()).isEqualTo(1);
+    assertThat(chunked.plainFetches()).isEqualTo(4);
+    assertThat(chunked.searches()).isZero();
     assertThat(chunked.messages()).extracting(ImapListingScaleTest::uid).isSorted().doesNotHaveDuplicates();
     Listed odd = list("Small", 600);
-    assertThat(odd.uidFetches()).isEqualTo(4); // 600 + 600 + 600 + 200
+    assertThat(odd.plainFetches()).isEqualTo(4); // 600 + 600 + 600 + 200
+  }
+
+  @Test
+  void aUidRangeIsSearchedThenFetchedByUidInChunks() throws Exception {
+    try (ImapProxy proxy = new ImapProxy(server.port(), Set.of());
+        Mailbox m = Mailbox.connect(GreenMailImap.settings(user, proxy.port()),
+            MailboxOptions.builder().listBatchSize(500).build())) {
+      Folder f = Folder.named("Small");
+      List<MessageSummary> all = m.list(f);
+      proxy.resetCounts();
+      long from = uid(all.get(100));
+      List<MessageSummary> part = m.list(f, dev.satchel.mail.UidRange.toEnd(from));
+      assertThat(part).extracting(ImapListingScaleTest::uid).isEqualTo(all.subList(100, all.size()).stream()
+          .map(ImapListingScaleTest::uid).toList());
+      assertThat(proxy.count("UID SEARCH")).isEqualTo(1);
+      assertThat(proxy.count("UID FETCH")).isEqualTo(4); // 500 + 500 + 500 + 400
+    }
   }
 
   @Test
