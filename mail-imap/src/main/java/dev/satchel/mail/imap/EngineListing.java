@@ -14,8 +14,9 @@ import java.util.Map;
  * Listing a folder on Satchel's own engine: EXAMINE, one {@code UID SEARCH ALL}, then the summary
  * batches pipelined in a bounded window of {@value #WINDOW} commands. Every UID asked for is
  * accounted for: a UID the answer left out is reported in {@link Result#missing()}, never dropped
- * silently; unsolicited FETCH data for UIDs not asked for is ignored. Not yet what {@code Mailbox.list} uses (that still runs on Angus);
- * measured in mail-bench against it and a raw socket.
+ * silently; unsolicited FETCH data for UIDs not asked for is ignored. Kept for mail-bench's engine
+ * variants (a bare session, no {@code Mailbox}), measured there beside {@code Mailbox.list}, which
+ * lists by sequence ranges on the same engine (see {@link ImapSummaries}).
  */
 final class EngineListing {
   /** Messages per UID FETCH. */

@@ -113,6 +113,30 @@ class ImapHostileServerTest {
   }
 
   @Test
+  void aServerTricklingItsAnswerIsCutOffAtTheOperationDeadline() throws Exception {
+    try (HostileImapServer server = new HostileImapServer("FETCH", (out, tag) -> {
+      write(out, "* 1 FETCH (UID 1 FLAGS () ENVELOPE (\"");
+      for (int i = 0; i < 600; i++) { // a byte every 100 ms, well within each 10 s read timeout
+        write(out, "a");
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    })) {
+      MailSettings settings = settings(server).toBuilder().operationTimeout(Duration.ofSeconds(2)).build();
+      Throwable t = assertTimeoutPreemptively(DEADLINE, () -> catchThrowable(() -> {
+        try (Mailbox mailbox = Mailbox.connect(settings)) {
+          list(mailbox);
+        }
+      }));
+      assertThat(t).isInstanceOf(MailConnectionException.class).hasMessageContaining("deadline");
+    }
+  }
+
+  @Test
   void aHealthyServerIsNotRefused() throws Exception {
     try (HostileImapServer server = new HostileImapServer("NONE", (out, tag) -> { })) {
       assertTimeoutPreemptively(DEADLINE, () -> {
