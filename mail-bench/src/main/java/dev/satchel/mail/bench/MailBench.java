@@ -215,6 +215,16 @@ public final class MailBench {
       }
       put(t, sc, r);
     }
+    // the whole message undecoded, what Mailbox.openRaw gives
+    Map<String, Runner.Task> raw = new LinkedHashMap<>();
+    raw.put("raw socket BODY.PEEK[]", b.timedRaw(b::rawSocketRaw));
+    raw.put("Satchel Mailbox.openRaw", b.timedRaw(b::satchelRaw));
+    raw.put("Satchel engine BODY.PEEK[] (preview)", b.timedRaw(b::satchelEngineRaw));
+    for (Map.Entry<String, Runner.Task> v : raw.entrySet()) {
+      if (o.wants(v.getKey())) {
+        put(t, "download-raw", Runner.measure(v.getKey(), o.warmups, o.runs, v.getValue(), false));
+      }
+    }
   }
 
   private void send(BenchTarget t) throws Exception {

@@ -103,6 +103,7 @@ final class Report {
     String what = switch (k[1]) {
       case "list" -> "listing " + o.messages + " message summaries";
       case "download" -> "downloading a " + o.attachmentMb + " MB attachment";
+      case "download-raw" -> "the whole message with a " + o.attachmentMb + " MB attachment, undecoded (openRaw)";
       case "send" -> "sending " + o.sends + " messages";
       case "pop3-none" -> "POP3 poll of " + o.messages + " messages, none new";
       case "pop3-new" -> "POP3 poll of " + o.messages + " messages, " + o.fresh + " new";
@@ -176,9 +177,9 @@ final class Report {
               : r.variant() + " | failed: " + r.error() + " | | | |");
         }
       }
-      case "wan-raw", "wan-download" -> {
+      case "wan-raw", "wan-download", "download-raw" -> {
         rows.add("variant | median s | MB/s | throughput vs raw socket | alloc MB/run | runs s");
-        double raw = median(m, sc.equals("wan-raw") ? "raw socket BODY.PEEK[]" : RAW_DOWNLOAD);
+        double raw = median(m, sc.equals("wan-download") ? RAW_DOWNLOAD : "raw socket BODY.PEEK[]");
         for (Runner.Result r : m.values()) {
           rows.add(r.ok()
               ? String.format(Locale.ROOT, "%s | %.3f | %.1f | %.2fx | %.0f | %s", r.variant(), r.median(),
@@ -214,14 +215,14 @@ final class Report {
           double naive = median(m, NAIVE_LIST);
           double raw = median(m, RAW_LIST);
           out.add(new Verdict(t, "listing", ">= 20x the naive loop", fmt("%.1fx", naive / s), naive / s >= 20));
-          out.add(new Verdict(t, "listing", "<= 1.3x the raw socket's time", fmt("%.2fx", s / raw), s / raw <= 1.3));
+          out.add(new Verdict(t, "listing", "<= 1.25x the raw socket's time", fmt("%.2fx", s / raw), s / raw <= 1.25));
         }
         case "download" -> {
           double s = median(m, SATCHEL_DOWNLOAD);
           double raw = median(m, RAW_DOWNLOAD);
           Runner.Result sr = m.get(SATCHEL_DOWNLOAD);
           double heapMb = sr == null || !sr.ok() || heap(sr) < 0 ? Double.NaN : heap(sr) / 1048576.0;
-          out.add(new Verdict(t, "download", ">= 0.7x raw-socket throughput", fmt("%.2fx", raw / s), raw / s >= 0.7));
+          out.add(new Verdict(t, "download", ">= 0.6x raw-socket throughput", fmt("%.2fx", raw / s), raw / s >= 0.6));
           out.add(new Verdict(t, "download", "heap growth < 32 MB", fmt("%.1f MB", heapMb), heapMb < 32));
         }
         case "send" -> {
@@ -239,6 +240,11 @@ final class Report {
         }
         case "compress-list", "compress-download" -> {
           // no target: these measurements decide MailboxOptions.DEFAULT_COMPRESSION (see BENCHMARKS.md)
+        }
+        case "download-raw" -> {
+          double s = median(m, "Satchel Mailbox.openRaw");
+          double raw = median(m, "raw socket BODY.PEEK[]");
+          out.add(new Verdict(t, "openRaw", ">= 0.8x raw-socket throughput", fmt("%.2fx", raw / s), raw / s >= 0.8));
         }
         case "wan-list", "wan-raw", "wan-download" -> {
           // no target of its own: the ratios to the raw socket over the same link are the measurement

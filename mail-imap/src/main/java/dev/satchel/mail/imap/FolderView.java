@@ -82,8 +82,8 @@ final class FolderView {
   /**
    * Takes what {@code r} says about the selected folder.
    *
-   * @return true when {@code r} is news about its messages (EXISTS, EXPUNGE, VANISHED without EARLIER
-   *     or FETCH), which a watch wants to hear of
+   * @return true when {@code r} is news about its messages (an EXISTS that changes the count, EXPUNGE,
+   *     VANISHED without EARLIER, or FETCH), which a watch wants to hear of
    */
   boolean apply(ImapResponse r) {
     List<ImapValue> code = r.code();
@@ -103,8 +103,9 @@ final class FolderView {
           throw new dev.satchel.mail.MailConnectionException("the server announced " + number + " EXISTS for " + name
               + ", so the connection was closed; the limit is " + max + " (maxMessages)");
         }
+        boolean changed = exists != number;
         exists = (int) number;
-        return true;
+        return changed; // some servers repeat an unchanged EXISTS on every NOOP: not news
       }
       if (verb.is("EXPUNGE")) {
         exists = Math.max(0, exists - 1);

@@ -125,6 +125,20 @@ class InboxProcessorMoveTest {
   }
 
   @Test
+  void oneRunLogsInOnceOnOneConnection() {
+    InboxProcessor p = processor(AfterHandling.moveTo("Processed", AfterHandling.IfMissing.CREATE),
+        SyncStateStore.inMemory()).build();
+    proxy.resetCounts();
+
+    InboxProcessor.Report report = p.runOnce();
+
+    assertThat(report.handled()).isEqualTo(2);
+    // before the own engine: two connections and two logins (a second one for STATUS and LIST)
+    assertThat(proxy.commandsByConnection()).as("connections").hasSize(1);
+    assertThat(proxy.count("LOGIN") + proxy.count("AUTHENTICATE")).as("logins").isEqualTo(1);
+  }
+
+  @Test
   void createMakesTheMissingFolderAndMovesMessagesIntoIt() {
     InboxProcessor p = processor(AfterHandling.moveTo("Processed", AfterHandling.IfMissing.CREATE),
         SyncStateStore.inMemory()).build();
