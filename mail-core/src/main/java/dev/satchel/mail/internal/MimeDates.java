@@ -27,6 +27,8 @@ public final class MimeDates {
   private static final Map<String, Integer> ZONES = Map.of(
       "ut", 0, "gmt", 0, "z", 0, "utc", 0, "est", -5, "edt", -4, "cst", -6, "cdt", -5, "mst", -7, "mdt", -6);
 
+  private static final Pattern COMMENT = Pattern.compile("\\([^)]*\\)");
+
   private MimeDates() {}
 
   /** The Date header value for {@code date}, for example {@code Tue, 3 Jun 2025 11:05:30 +0200}. */
@@ -39,7 +41,8 @@ public final class MimeDates {
    * used by protocol modules for dates the server quotes (the date of an IMAP ENVELOPE).
    */
   public static Optional<OffsetDateTime> parse(String value) {
-    String v = value.replaceAll("\\([^)]*\\)", " ").strip();
+    // comments such as "(UTC)" are dropped; the pattern is compiled once (listings parse one date per message)
+    String v = (value.indexOf('(') < 0 ? value : COMMENT.matcher(value).replaceAll(" ")).strip();
     Matcher m = DATE.matcher(v);
     if (!m.matches()) {
       return Optional.empty();

@@ -86,15 +86,61 @@ final class EngineFetch {
     }
     Optional<Instant> internal = Optional.empty();
     if (item(items, "INTERNALDATE") instanceof ImapValue.Str d) {
-      try {
-        internal = Optional.of(ZonedDateTime.parse(d.text().strip(), INTERNALDATE).toInstant());
-      } catch (DateTimeParseException e) {
-        problems.add("INTERNALDATE \"" + d.text() + "\" could not be read");
+      Instant fast = internalDate(d.text().strip());
+      if (fast != null) {
+        internal = Optional.of(fast);
+      } else {
+        try {
+          internal = Optional.of(ZonedDateTime.parse(d.text().strip(), INTERNALDATE).toInstant());
+        } catch (DateTimeParseException e) {
+          problems.add("INTERNALDATE \"" + d.text() + "\" could not be read");
+        }
       }
     }
     Envelope envelope = item(items, "ENVELOPE") instanceof ImapValue.ListValue e ? envelope(e, cache, problems)
         : Imap.emptyEnvelope();
     return new MessageSummary(new Uid.Imap(uidValidity, uid(items)), flags, keywords, size, internal, envelope, problems);
+  }
+
+  private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+      "dec"};
+
+  /**
+   * RFC 3501's {@code date-time} ({@code " 4-Dec-2026 21:05:56 +0000"}, day space-padded or not) read
+   * without a formatter, as listings read one per message; null when it is not exactly that form (the
+   * formatter then decides).
+   */
+  static @Nullable Instant internalDate(String t) {
+    // d-MMM-yyyy HH:mm:ss +zzzz, with a one- or two-digit day
+    int dash = t.indexOf('-');
+    if (dash < 1 || dash > 2 || t.length() != dash + 24) {
+      return null;
+    }
+    try {
+      int day = Integer.parseInt(t.substring(0, dash));
+      String mon = t.substring(dash + 1, dash + 4).toLowerCase(Locale.ROOT);
+      int month = java.util.Arrays.asList(MONTHS).indexOf(mon) + 1;
+      int at = dash + 4;
+      if (month == 0 || t.charAt(at) != '-' || t.charAt(at + 5) != ' ' || t.charAt(at + 8) != ':'
+          || t.charAt(at + 11) != ':' || t.charAt(at + 14) != ' ') {
+        return null;
+      }
+      int year = Integer.parseInt(t.substring(at + 1, at + 5));
+      int hour = Integer.parseInt(t.substring(at + 6, at + 8));
+      int minute = Integer.parseInt(t.substring(at + 9, at + 11));
+      int second = Integer.parseInt(t.substring(at + 12, at + 14));
+      char sign = t.charAt(at + 15);
+      int zh = Integer.parseInt(t.substring(at + 16, at + 18));
+      int zm = Integer.parseInt(t.substring(at + 18, at + 20));
+      if ((sign != '+' && sign != '-') || zh > 18 || zm > 59) {
+        return null;
+      }
+      int offset = (sign == '-' ? -1 : 1) * (zh * 3600 + zm * 60);
+      return java.time.LocalDateTime.of(year, month, day, hour, minute, second)
+          .toInstant(java.time.ZoneOffset.ofTotalSeconds(offset));
+    } catch (NumberFormatException | java.time.DateTimeException e) {
+      return null;
+    }
   }
 
   private static @Nullable Flag systemFlag(String atom) {

@@ -46,6 +46,23 @@ class ImapEnvelopeDateTest {
         });
   }
 
+  @Test
+  void theInternalDateFastPathReadsWhatTheFormatterReads() {
+    DateTimeFormatter imap = DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss xx", Locale.ROOT);
+    qt().forAll(integers().between(-12 * 4, 14 * 4), integers().between(0, 1_500_000_000))
+        .checkAssert((quarters, seconds) -> {
+          OffsetDateTime date = OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(seconds),
+              ZoneOffset.ofTotalSeconds(quarters * 15 * 60));
+          String text = imap.format(date);
+          assertThat(EngineFetch.internalDate(text)).as(text).isEqualTo(date.toInstant());
+          assertThat(EngineFetch.internalDate("0" + text)).as(text).isEqualTo(text.indexOf('-') == 1 ? date.toInstant()
+              : null);
+        });
+    assertThat(EngineFetch.internalDate("1-Foo-2024 09:00:00 +0000")).isNull();
+    assertThat(EngineFetch.internalDate("31-Feb-2024 09:00:00 +0000")).isNull();
+    assertThat(EngineFetch.internalDate("1-Jan-2024 09:00:00 0000")).isNull();
+  }
+
   private static String date(String raw) {
     return summary(raw).envelope().date().map(OffsetDateTime::toString).orElse("none");
   }
