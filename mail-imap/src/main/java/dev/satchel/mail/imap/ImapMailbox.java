@@ -386,23 +386,34 @@ final class ImapMailbox implements Mailbox {
     boolean modseq = capabilities.contains(Capability.CHANGES_SINCE);
     String items = modseq ? "(MESSAGES UNSEEN UIDVALIDITY UIDNEXT HIGHESTMODSEQ)" : "(MESSAGES UNSEEN UIDVALIDITY UIDNEXT)";
     Map<String, Long> got = new HashMap<>();
+    @Nullable String[] answer = {null};
     channel.run("STATUS " + ImapChannel.mailbox(folder.fullName()) + " " + items, r -> {
       StatusReply s = ImapReplies.status(r, false);
       if (s != null && s.name().equals(folder.fullName())) {
         got.putAll(s.items());
+        answer[0] = r.raw();
       }
     });
-    if (!got.containsKey("MESSAGES")) {
-      throw new MailCommandException("STATUS " + folder.fullName(), "the server's answer held no STATUS for "
-          + folder.fullName(), null);
+    Long messages = got.get("MESSAGES");
+    // MESSAGES, UNSEEN, UIDVALIDITY and UIDNEXT are 32-bit numbers (RFC 3501); a larger one is no
+    // count: it is refused (MESSAGES) or left out, and the refusal quotes the answer
+    if (messages == null || messages > MAX_NUMBER) {
+      String raw = answer[0];
+      throw new MailCommandException("STATUS " + folder.fullName(), raw == null
+          ? "the server's answer held no STATUS for " + folder.fullName()
+          : "the server's STATUS answer for " + folder.fullName() + " held no valid MESSAGES count: "
+              + ImapReplies.escape(raw.length() > 200 ? raw.substring(0, 200) + "..." : raw), null);
     }
-    return new FolderStatus(folder, Math.max(0, got.get("MESSAGES")), optional(got.get("UNSEEN"), true),
-        optional(got.get("UIDVALIDITY"), false), optional(got.get("UIDNEXT"), false),
-        modseq ? optional(got.get("HIGHESTMODSEQ"), false) : OptionalLong.empty());
+    return new FolderStatus(folder, messages, optional(got.get("UNSEEN"), true, MAX_NUMBER),
+        optional(got.get("UIDVALIDITY"), false, MAX_NUMBER), optional(got.get("UIDNEXT"), false, MAX_NUMBER),
+        modseq ? optional(got.get("HIGHESTMODSEQ"), false, Long.MAX_VALUE) : OptionalLong.empty());
   }
 
-  private static OptionalLong optional(@Nullable Long v, boolean zeroCounts) {
-    return v == null || v < 0 || (v == 0 && !zeroCounts) ? OptionalLong.empty() : OptionalLong.of(v);
+  /** The largest RFC 3501 number (and nz-number): 2^32 - 1. */
+  private static final long MAX_NUMBER = 0xFFFF_FFFFL;
+
+  private static OptionalLong optional(@Nullable Long v, boolean zeroCounts, long max) {
+    return v == null || v < 0 || v > max || (v == 0 && !zeroCounts) ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
   // ---------------------------------------------------------------- listing

@@ -322,9 +322,16 @@ public final class ImapResponseParser {
       value = new ImapValue.Str(bytes, true);
     } else {
       LiteralSink s = sink;
+      if (s == null) {
+        // refused before the literal is opened: closing it would skip its bytes first, waiting up to
+        // the read timeout for a server that announced more than it sends, on a connection that is
+        // closed anyway
+        throw new ServerLimitException("the server announced a literal of " + size + " bytes",
+            limits.maxLiteralInMemory(), "maxLiteral");
+      }
       boolean taken;
       try (InputStream block = reader.block(size)) {
-        taken = s != null && s.accept(prev, size, block);
+        taken = s.accept(prev, size, block);
         if (!taken) {
           throw new ServerLimitException("the server announced a literal of " + size + " bytes",
               limits.maxLiteralInMemory(), "maxLiteral");

@@ -400,20 +400,26 @@ public final class ImapSession implements Closeable {
   }
 
   /**
-   * Counts untagged status responses ({@code * OK ...}) within one command: a server that sends more
-   * than {@link WireLimits#maxUntaggedStatus()} of them without completing the command is flooding,
-   * and the connection is closed. Data responses (FETCH, SEARCH, ...) are not counted: a listing of a
-   * large folder has millions of them, each handed on without being kept.
+   * Counts untagged status responses ({@code * OK ...}) and continuation requests ({@code + ...})
+   * within one command: a server that sends more than {@link WireLimits#maxUntaggedStatus()} of them
+   * without completing the command is flooding, and the connection is closed. Data responses (FETCH,
+   * SEARCH, ...) are not counted: a listing of a large folder has millions of them, each handed on
+   * without being kept.
    */
   private long countStatus(@Nullable ImapResponse r, long count, String operation) {
-    if (r == null || r.kind() != ImapResponse.Kind.UNTAGGED || r.status().isEmpty()) {
+    // Continuations count too (as WireLimits documents): one that is not awaited carries nothing,
+    // and an endless stream of them answering APPEND was read until the operation deadline.
+    boolean counted = r != null && (r.kind() == ImapResponse.Kind.CONTINUATION
+        || (r.kind() == ImapResponse.Kind.UNTAGGED && r.status().isPresent()));
+    if (!counted) {
       return count;
     }
     long max = WireLimits.DEFAULT.maxUntaggedStatus();
     if (count + 1 > max) {
       connection.close();
       throw MailExceptions.translate(operation, server, new dev.satchel.mail.internal.ServerLimitException(
-          "the server sent more than " + max + " untagged responses (such as * OK) without completing the command",
+          "the server sent more than " + max + " untagged responses (such as * OK) or continuation requests without"
+          + " completing the command",
           max, "maxUntaggedStatus"));
     }
     return count + 1;
@@ -421,8 +427,22 @@ public final class ImapSession implements Closeable {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
+  /**
+   * A completion whose tag names no command in flight (one never sent, or one already completed):
+   * the server's answers can no longer be matched to the commands (it may have read part of a
+   * literal as a command), so the connection is closed rather than the answer passed on as untagged
+   * data, where it was dropped unsaid.
+   */
+  private MailConnectionException strayCompletion(ImapResponse r, String operation) {
+    abort();
+    return new MailConnectionException(operation + " failed: " + server + " answered with a tag that names no command"
+        + " in flight (" + shorten(r.raw()) + "), so its answers can no longer be matched to commands and the"
+        + " connection was closed");
+  }
+
   /** Reads until the server asks for a literal (null) or completes {@code tag} instead (returned). */
   private @Nullable ImapResponse awaitContinuation(String tag, Consumer<ImapResponse> untagged, String operation) {
+    long statusLines = 0;
     while (true) {
       ImapResponse r = read(null, operation);
       if (r == null) {
@@ -434,6 +454,10 @@ public final class ImapSession implements Closeable {
       if (tag.equals(r.tag())) {
         return r;
       }
+      if (r.kind() == ImapResponse.Kind.TAGGED) {
+        throw strayCompletion(r, operation);
+      }
+      statusLines = countStatus(r, statusLines, operation);
       if (r.is("BYE") && r.kind() == ImapResponse.Kind.UNTAGGED) {
         close();
         throw new MailConnectionException(operation + " failed: " + server + " ended the session (" + shorten(r.raw()) + ")");
@@ -453,6 +477,9 @@ public final class ImapSession implements Closeable {
       }
       if (tag.equals(r.tag())) {
         return r;
+      }
+      if (r.kind() == ImapResponse.Kind.TAGGED) {
+        throw strayCompletion(r, operation);
       }
       if (r.is("BYE") && r.kind() == ImapResponse.Kind.UNTAGGED) {
         close();
@@ -562,7 +589,11 @@ public final class ImapSession implements Closeable {
       if (r == null) {
         throw new MailConnectionException("pipeline failed: " + server + " closed the connection");
       }
-      if (r.kind() == ImapResponse.Kind.TAGGED && tags.contains(r.tag())) {
+      if (r.kind() == ImapResponse.Kind.TAGGED) {
+        String t = r.tag();
+        if (!tags.contains(t) || done.stream().anyMatch(d -> java.util.Objects.equals(d.tag(), t))) {
+          throw strayCompletion(r, "pipeline");
+        }
         done.add(r);
       } else {
         deliver(untagged, r);
