@@ -42,12 +42,12 @@ final class EngineListing {
     });
     List<Long> found = new ArrayList<>();
     session.execute("UID SEARCH ALL", r -> {
-      if (r.kind() == ImapResponse.Kind.UNTAGGED && r.item(0) instanceof ImapValue.Atom a && a.is("SEARCH")) {
-        for (ImapValue v : r.items().subList(1, r.items().size())) {
-          if (v instanceof ImapValue.Atom n && n.number() > 0) {
-            found.add(n.number());
-          }
+      try {
+        for (long u : ImapReplies.searchUids(r)) {
+          found.add(u);
         }
+      } catch (dev.satchel.mail.internal.ServerLimitException e) {
+        throw new dev.satchel.mail.MailConnectionException("UID SEARCH failed: " + e.getMessage(), e);
       }
     });
     long[] uids = found.stream().mapToLong(Long::longValue).sorted().distinct().toArray();

@@ -197,12 +197,24 @@ final class ImapReplies {
    */
   static long[] searchUids(ImapResponse r) throws ServerLimitException {
     if (untagged(r, "SEARCH")) {
-      long[] out = new long[r.items().size()];
+      int count = 0;
+      for (ImapValue v : r.items().subList(1, r.items().size())) {
+        count += v instanceof ImapValue.Numbers ns ? ns.values().length : 1;
+      }
+      long[] out = new long[count];
       int n = 0;
       for (ImapValue v : r.items().subList(1, r.items().size())) {
-        long uid = uid(v);
-        if (uid > 0) {
-          out[n++] = uid;
+        if (v instanceof ImapValue.Numbers ns) {
+          for (long uid : ns.values()) {
+            if (uid > 0 && uid <= 0xFFFF_FFFFL) {
+              out[n++] = uid;
+            }
+          }
+        } else {
+          long uid = uid(v);
+          if (uid > 0) {
+            out[n++] = uid;
+          }
         }
       }
       return sortedDistinct(out, n);

@@ -133,6 +133,11 @@ public final class ImapResponseParser {
         String text = pos < len ? text(pos, len).stripLeading() : "";
         return new ImapResponse(kind, untagged ? null : tag, List.copyOf(items), code, text, raw, null);
       }
+      if (untagged && first.equalsIgnoreCase("SEARCH")) {
+        items.add(new ImapValue.Atom(first));
+        pos = wordEnd < 0 ? len : wordEnd + 1;
+        items.add(numbers());
+      }
       parseItems(items, 0, false);
       return new ImapResponse(kind, untagged ? null : tag, List.copyOf(items), null, "", raw, null);
     } catch (Broken b) {
@@ -233,6 +238,40 @@ public final class ImapResponseParser {
         }
       }
     }
+  }
+
+  /**
+   * The numbers at {@code pos}, up to the first token that is not one (a SEARCH answer's
+   * {@code (MODSEQ n)}, say), which is left for the generic parse. Each counts as an item.
+   */
+  private ImapValue.Numbers numbers() throws ServerLimitException {
+    long[] out = new long[16];
+    int n = 0;
+    while (pos < len) {
+      if (line[pos] == ' ') {
+        pos++;
+        continue;
+      }
+      int start = pos;
+      long v = 0;
+      while (pos < len && line[pos] >= '0' && line[pos] <= '9' && pos - start < 10) {
+        v = v * 10 + (line[pos] - '0');
+        pos++;
+      }
+      if (pos == start || (pos < len && line[pos] != ' ')) {
+        pos = start; // not a plain number: the generic parse takes it from here
+        break;
+      }
+      if (++itemCount > limits.maxItems()) {
+        throw new ServerLimitException("the server sent more than " + limits.maxItems() + " items in one response",
+            limits.maxItems(), "maxItems");
+      }
+      if (n == out.length) {
+        out = java.util.Arrays.copyOf(out, Math.min(limits.maxItems(), out.length * 2));
+      }
+      out[n++] = v;
+    }
+    return new ImapValue.Numbers(java.util.Arrays.copyOf(out, n));
   }
 
   private void add(List<ImapValue> into, ImapValue v) throws ServerLimitException {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** One item of an IMAP response: an atom (numbers and flags too), a string, a list or NIL. */
 public sealed interface ImapValue permits ImapValue.Atom, ImapValue.Str, ImapValue.ListValue, ImapValue.Nil,
-    ImapValue.Streamed {
+    ImapValue.Streamed, ImapValue.Numbers {
 
   /** An atom as sent: {@code FETCH}, {@code 42}, {@code \Seen}, {@code BODY[HEADER]<0>}. */
   record Atom(String text) implements ImapValue {
@@ -47,6 +47,12 @@ public sealed interface ImapValue permits ImapValue.Atom, ImapValue.Str, ImapVal
 
   /** A literal that was handed to a {@link ImapResponseParser.LiteralSink} instead of being kept. */
   record Streamed(long size) implements ImapValue {}
+
+  /**
+   * The numbers of a {@code * SEARCH} answer, held as one array (8 bytes each) rather than one atom
+   * per number: a search of a large folder answers with millions. In the order sent.
+   */
+  record Numbers(long[] values) implements ImapValue {}
 
   /** NIL. */
   enum Nil implements ImapValue {

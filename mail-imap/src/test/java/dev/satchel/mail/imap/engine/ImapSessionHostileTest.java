@@ -147,6 +147,53 @@ class ImapSessionHostileTest {
   }
 
   @Test
+  void aSearchAnswerOfAMillionAndAHalfUidsIsHeldCompactly() throws IOException {
+    // 12 MB on one line; as one atom per number it took ~100 MB, more than this 128 MB heap spares
+    try (LoopbackServer s = server((tag, out) -> {
+      StringBuilder b = new StringBuilder(1 << 20);
+      write(out, "* SEARCH");
+      for (int i = 1; i <= 1_500_000; i++) {
+        b.append(' ').append(i);
+        if (b.length() > (1 << 20) - 16) {
+          write(out, b.toString());
+          b.setLength(0);
+        }
+      }
+      write(out, b + "\r\n" + tag + " OK done\r\n");
+    }); ImapSession session = open(s, Duration.ofSeconds(60))) {
+      long[][] uids = {new long[0]};
+      session.execute("NOOP", r -> {
+        try {
+          uids[0] = dev.satchel.mail.imap.ImapRepliesAccess.searchUids(r);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(uids[0]).hasSize(1_500_000).startsWith(1, 2, 3).endsWith(1_500_000);
+    }
+  }
+
+  @Test
+  void aSearchAnswerOfThreeMillionUidsIsRefusedNamingTheLimit() throws IOException {
+    try (LoopbackServer s = server((tag, out) -> {
+      StringBuilder b = new StringBuilder(1 << 20);
+      write(out, "* SEARCH");
+      for (int i = 1; i <= 3_000_000; i++) {
+        b.append(" 1");
+        if (b.length() > (1 << 20) - 16) {
+          write(out, b.toString());
+          b.setLength(0);
+        }
+      }
+      write(out, b + "\r\n" + tag + " OK done\r\n");
+    }); ImapSession session = open(s, Duration.ofSeconds(60))) {
+      assertThatThrownBy(() -> session.execute("NOOP", r -> { })).isInstanceOf(MailConnectionException.class)
+          .hasMessageContaining("maxItems");
+      assertThat(session.isClosed()).isTrue();
+    }
+  }
+
+  @Test
   void aMillionUntaggedDataLinesPassThroughWithoutBeingHeld() throws IOException {
     byte[] block = "* 1 FETCH (FLAGS ())\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
     AtomicLong seen = new AtomicLong();
