@@ -193,6 +193,16 @@ final class ImapChannel implements Closeable {
     return session.pipeline(commands, routed(untagged, fetch));
   }
 
+  /**
+   * Sends {@code commands} in {@code folder} (selected first) without reading the answers: the server
+   * works while the caller goes on; see {@link ImapSession.Ahead}.
+   */
+  ImapSession.Ahead sendAhead(Folder folder, List<String> commands, Consumer<ImapResponse> untagged) {
+    select(folder);
+    boolean fetch = commands.stream().allMatch(ImapChannel::asksForFetch);
+    return session.send(commands, routed(untagged, fetch));
+  }
+
   // ---------------------------------------------------------------- the selected folder
 
   /** The selected folder's view, or null. */

@@ -55,7 +55,7 @@ final class ImapMailbox implements Mailbox {
   /** Partial fetches of one stream sent at once, at most. */
   static final int FETCH_WINDOW = 8;
   /** Bytes one stream holds at most: its window of partial fetches is cut to fit. */
-  static final int FETCH_WINDOW_BYTES = 4 * 1024 * 1024;
+  static final int FETCH_WINDOW_BYTES = 2 * 1024 * 1024;
 
   private final MailSettings settings;
   private final MailboxOptions options;
@@ -537,13 +537,26 @@ final class ImapMailbox implements Mailbox {
 
   /** Partial fetches of {@code folder}, refused once its UIDVALIDITY is no longer {@code validity}. */
   private SectionStream.Pipeline pipeline(Folder folder, long validity) {
-    return (commands, untagged) -> {
-      ensureOpen();
-      if (uidValidity(folder) != validity) {
-        throw new MailCommandException("fetch", "the UIDVALIDITY of " + folder.fullName() + " changed while a message"
-            + " was being read; list the folder again", null);
+    return new SectionStream.Pipeline() {
+      @Override
+      public List<ImapResponse> run(List<String> commands, java.util.function.Consumer<ImapResponse> untagged) {
+        check();
+        return channel.pipeline(folder, commands, untagged);
       }
-      return channel.pipeline(folder, commands, untagged);
+
+      @Override
+      public SectionStream.Sent send(List<String> commands, java.util.function.Consumer<ImapResponse> untagged) {
+        check();
+        return channel.sendAhead(folder, commands, untagged)::complete;
+      }
+
+      private void check() {
+        ensureOpen();
+        if (uidValidity(folder) != validity) {
+          throw new MailCommandException("fetch", "the UIDVALIDITY of " + folder.fullName() + " changed while a message"
+              + " was being read; list the folder again", null);
+        }
+      }
     };
   }
 

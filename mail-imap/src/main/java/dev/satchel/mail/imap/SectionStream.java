@@ -55,7 +55,41 @@ final class SectionStream extends InputStream {
      * @return the tagged completions, in the order of {@code commands}
      */
     List<ImapResponse> run(List<String> commands, Consumer<ImapResponse> untagged);
+
+    /**
+     * Sends the commands now and reads their answers when {@link Sent#complete()} is called (or
+     * earlier, before the connection runs anything else). By default at once, like {@link #run}.
+     */
+    default Sent send(List<String> commands, Consumer<ImapResponse> untagged) {
+      List<ImapResponse> done = run(commands, untagged);
+      return () -> done;
+    }
   }
+
+  /** Commands sent ahead. */
+  @FunctionalInterface
+  interface Sent {
+    /** Their tagged completions, in order, once every answer was read. */
+    List<ImapResponse> complete();
+  }
+
+  /** One window of partial fetches: what was asked, and the answers as they come. */
+  private final class Window {
+    final int count;
+    final long start;
+    final Map<Long, byte[]> byOrigin = new HashMap<>();
+    final List<byte[]> withoutOrigin = new ArrayList<>();
+    final @Nullable String[] wrong = {null};
+    @Nullable Sent sent;
+
+    Window(int count, long start) {
+      this.count = count;
+      this.start = start;
+    }
+  }
+
+  /** The window sent ahead while the caller reads the one before, or null. */
+  private @Nullable Window ahead;
 
   private final Pipeline pipeline;
   private final long uid;
@@ -117,43 +151,65 @@ final class SectionStream extends InputStream {
         if (eof) {
           return null;
         }
-        fetchWindow();
+        Window w = ahead != null ? ahead : startWindow(offset);
+        ahead = null;
+        long next = w.start + (long) w.count * chunkSize;
+        if (knownSize < 0 || next < knownSize) {
+          // the next window is asked for before this one is read, so the server always has work:
+          // it sends the next window while this one is parsed and read by the caller
+          ahead = startWindow(next);
+        }
+        finishWindow(w);
+        Window after = ahead;
+        if (eof && after != null) {
+          ahead = null;
+          Objects.requireNonNull(after.sent).complete(); // past the end: read and dropped
+        }
       }
     }
     return c;
   }
 
-  /** Fetches the next window of chunks into {@link #chunks}. */
-  private void fetchWindow() throws IOException {
+  /** Sends the partial fetches of a window from byte {@code start}. */
+  private Window startWindow(long start) throws IOException {
     int n = window;
     if (knownSize >= 0) {
-      long left = knownSize - offset;
+      long left = knownSize - start;
       n = (int) Math.max(1, Math.min(window, (left + chunkSize - 1) / chunkSize));
     }
     List<String> commands = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      commands.add("UID FETCH " + uid + " (UID BODY.PEEK[" + section + "]<" + (offset + (long) i * chunkSize) + "."
+      commands.add("UID FETCH " + uid + " (UID BODY.PEEK[" + section + "]<" + (start + (long) i * chunkSize) + "."
           + chunkSize + ">)");
     }
-    Map<Long, byte[]> byOrigin = new HashMap<>();
-    List<byte[]> withoutOrigin = new ArrayList<>();
-    @Nullable String[] wrong = {null};
-    List<ImapResponse> done;
+    Window w = new Window(n, start);
     try {
-      done = pipeline.run(commands, r -> collect(r, byOrigin, withoutOrigin, wrong));
+      w.sent = pipeline.send(commands, r -> collect(r, w));
     } catch (MailException e) {
       throw new IOException("reading UID " + uid + " section [" + section + "] at offset " + offset + " failed: "
           + e.getMessage(), e);
     }
-    String problem = wrong[0];
+    return w;
+  }
+
+  /** Reads a window's answers, checks them and queues its chunks in {@link #chunks}. */
+  private void finishWindow(Window w) throws IOException {
+    List<ImapResponse> done;
+    try {
+      done = Objects.requireNonNull(w.sent).complete();
+    } catch (MailException e) {
+      throw new IOException("reading UID " + uid + " section [" + section + "] at offset " + w.start + " failed: "
+          + e.getMessage(), e);
+    }
+    String problem = w.wrong[0];
     if (problem != null) {
       throw new IOException(problem);
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < w.count; i++) {
       long at = offset;
-      byte[] data = byOrigin.remove(at);
-      if (data == null && at == 0 && !withoutOrigin.isEmpty()) {
-        data = withoutOrigin.get(0); // a server that does not echo the origin, or ignored the range
+      byte[] data = w.byOrigin.remove(at);
+      if (data == null && at == 0 && !w.withoutOrigin.isEmpty()) {
+        data = w.withoutOrigin.get(0); // a server that does not echo the origin, or ignored the range
         if (data.length > chunkSize) {
           add(data);
           eof = true;
@@ -188,8 +244,10 @@ final class SectionStream extends InputStream {
   }
 
   /** Takes one untagged answer: data for this UID and section by its origin; anything else is ignored. */
-  private void collect(ImapResponse r, Map<Long, byte[]> byOrigin, List<byte[]> withoutOrigin,
-      @Nullable String[] wrong) {
+  private void collect(ImapResponse r, Window w) {
+    List<byte[]> withoutOrigin = w.withoutOrigin;
+    @Nullable String[] wrong = w.wrong;
+    long offset = w.start;
     ImapValue.ListValue items = EngineFetch.fetchItems(r);
     if (items == null || EngineFetch.uid(items) != uid || wrong[0] != null) {
       return; // another message's flag change, EXISTS, EXPUNGE, ...
@@ -207,7 +265,11 @@ final class SectionStream extends InputStream {
         return;
       }
       if (rest.isEmpty()) {
-        withoutOrigin.add(data);
+        // kept only where it can be used (the whole section answered to the first command); never held
+        // more than once, so a server answering every chunk with the whole section costs one copy
+        if (w.start == 0 && withoutOrigin.isEmpty()) {
+          withoutOrigin.add(data);
+        }
         return;
       }
       long origin = rest.length() > 2 && rest.startsWith("<") && rest.endsWith(">")
@@ -216,13 +278,26 @@ final class SectionStream extends InputStream {
         wrong[0] = "the server answered " + a.text() + " for UID " + uid + " at offset " + offset + ": not an origin";
         return;
       }
-      if (origin < offset || origin >= offset + (long) window * chunkSize || (origin - offset) % chunkSize != 0) {
+      // a server may answer the window sent ahead before it completes this one (Dovecot does): such
+      // data goes to that window
+      Window target = asked(w, origin) ? w : ahead != null && ahead != w && asked(ahead, origin) ? ahead : null;
+      if (target == null) {
         wrong[0] = "the server answered a partial fetch of UID " + uid + " at offset " + origin
             + ", which was not asked for (asked from " + offset + ")";
         return;
       }
-      byOrigin.put(origin, data);
+      if (data.length > chunkSize) {
+        wrong[0] = "the server answered " + data.length + " bytes for " + itemName + " of UID " + uid + " at offset "
+            + origin + " where " + chunkSize + " were asked";
+        return;
+      }
+      target.byOrigin.put(origin, data);
     }
+  }
+
+  /** True when {@code w} asked for the chunk at {@code origin}. */
+  private boolean asked(Window w, long origin) {
+    return origin >= w.start && origin < w.start + (long) w.count * chunkSize && (origin - w.start) % chunkSize == 0;
   }
 
   @Override
@@ -260,6 +335,15 @@ final class SectionStream extends InputStream {
   /** Drops what is held; idempotent. Reading afterwards throws. */
   @Override
   public void close() {
+    Window w = ahead;
+    ahead = null;
+    if (w != null && w.sent != null && !closed) {
+      try {
+        w.sent.complete(); // the answers are read now and dropped, not left for the next command
+      } catch (RuntimeException e) {
+        // the connection failed; the mailbox reports that on its next call
+      }
+    }
     closed = true;
     chunks.clear();
     current = null;

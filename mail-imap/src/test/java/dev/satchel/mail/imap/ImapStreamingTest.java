@@ -19,9 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A 50 MB attachment streams through partial fetches: the heap retained while reading it stays far
- * below its size. The check samples heap use after a GC at several points of the read; the server
- * (GreenMail, in this JVM) holds the stored message before the baseline is taken.
+ * A 50 MB attachment streams through partial fetches, byte for byte, without marking the message
+ * seen. The heap it retains is measured in {@link ImapStreamingDovecotTest}, against a server in
+ * another process: GreenMail runs in this JVM and materialises the stored message while it answers
+ * the partial fetches the stream sends ahead, so its own heap would be counted here.
  */
 class ImapStreamingTest {
   static final int SIZE = 50 * 1024 * 1024;
@@ -56,41 +57,25 @@ class ImapStreamingTest {
     server.close();
   }
 
-  private static long usedAfterGc(Runtime rt) {
-    System.gc();
-    System.gc();
-    return rt.totalMemory() - rt.freeMemory();
-  }
-
   @Test
-  void aFiftyMegabyteAttachmentStreamsWithSmallHeapGrowth() throws Exception {
-    Runtime mem = Runtime.getRuntime();
+  void aFiftyMegabyteAttachmentStreamsWhole() throws Exception {
     try (Mailbox m = Mailbox.connect(server.settings(user), OPTIONS)) {
       Uid uid = m.list(m.inbox()).get(0).uid();
       Message message = m.fetch(m.inbox(), uid);
       MessagePart part = message.attachments().get(0);
       assertThat(part.filename()).contains("big.bin");
-      long baseline = usedAfterGc(mem);
-      long peak = 0;
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       long total = 0;
-      long nextSample = 10L * 1024 * 1024;
       byte[] buf = new byte[64 * 1024];
       try (InputStream in = part.open()) {
         int n;
         while ((n = in.read(buf)) > 0) {
           sha.update(buf, 0, n);
           total += n;
-          if (total >= nextSample) {
-            peak = Math.max(peak, usedAfterGc(mem) - baseline);
-            nextSample += 10L * 1024 * 1024;
-          }
         }
       }
       assertThat(total).isEqualTo(SIZE);
       assertThat(sha.digest()).isEqualTo(digest);
-      // generous slack: a few partial-fetch chunks and decoder buffers, nowhere near 50 MB
-      assertThat(peak).isLessThan(SIZE / 4);
       assertThat(m.list(m.inbox()).get(0).isSeen()).isFalse();
     }
   }

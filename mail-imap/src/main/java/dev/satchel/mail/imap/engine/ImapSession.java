@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -289,6 +290,7 @@ public final class ImapSession implements Closeable {
 
   private ImapResponse run(String command, @Nullable Consumer<ImapResponse> untagged,
       ImapResponseParser.@Nullable LiteralSink sink, String operation) {
+    completePending();
     connection.deadline(Deadline.in(operationTimeout));
     String tag = tag();
     String line = tag + " " + command;
@@ -329,6 +331,7 @@ public final class ImapSession implements Closeable {
   public ImapResponse execute(ImapCommand command, Consumer<ImapResponse> untagged,
       ImapResponseParser.@Nullable LiteralSink sink) {
     String operation = command.name();
+    completePending();
     connection.deadline(Deadline.in(operationTimeout));
     String tag = tag();
     List<ImapCommand.Part> parts = command.parts();
@@ -499,6 +502,7 @@ public final class ImapSession implements Closeable {
    * @throws MailCommandException when the server refuses IDLE
    */
   public ImapResponse idle(Duration maxWait, Consumer<ImapResponse> untagged) {
+    completePending();
     String tag = tag();
     connection.deadline(Deadline.in(maxWait.plus(operationTimeout)));
     synchronized (idleLock) {
@@ -566,6 +570,51 @@ public final class ImapSession implements Closeable {
    * @return the tagged completions, in the order of {@code commands}
    */
   public List<ImapResponse> pipeline(List<String> commands, Consumer<ImapResponse> untagged) {
+    return send(commands, untagged).complete();
+  }
+
+  /**
+   * Commands sent ahead by {@link #send}: their answers are read by {@link #complete()}, or by the
+   * session itself before it sends anything else, so answers are never left unread or read by the
+   * wrong caller.
+   */
+  public final class Ahead {
+    private final List<String> tags;
+    private final Consumer<ImapResponse> untagged;
+    private @Nullable List<ImapResponse> done;
+
+    private Ahead(List<String> tags, Consumer<ImapResponse> untagged) {
+      this.tags = tags;
+      this.untagged = untagged;
+    }
+
+    /**
+     * Reads the answers (untagged ones go to the consumer given to {@link #send}) and returns the
+     * tagged completions in the order of the commands; at once when they were read already.
+     */
+    public List<ImapResponse> complete() {
+      // answers come in the order the commands were sent: those of earlier batches first
+      while (done == null) {
+        Ahead first = pending.pollFirst();
+        if (first == null) {
+          throw new IllegalStateException("commands sent ahead were lost"); // cannot happen: this one is queued
+        }
+        first.done = readCompletions(first.tags, first.untagged);
+      }
+      return Objects.requireNonNull(done);
+    }
+  }
+
+  /** Batches sent ahead whose answers are not read yet, oldest first. */
+  private final java.util.ArrayDeque<Ahead> pending = new java.util.ArrayDeque<>();
+
+  /**
+   * Sends every command at once without reading the answers yet (RFC 3501 section 5.5), so that the
+   * server works while the caller does something else; see {@link Ahead#complete()}. Several batches
+   * may be ahead at once; their answers are read in the order they were sent, and all of them before
+   * any other command.
+   */
+  public Ahead send(List<String> commands, Consumer<ImapResponse> untagged) {
     connection.deadline(Deadline.in(operationTimeout));
     List<String> tags = new ArrayList<>();
     OutputStream out = connection.output();
@@ -581,6 +630,21 @@ public final class ImapSession implements Closeable {
       connection.close();
       throw MailExceptions.translate("pipeline", server, e);
     }
+    Ahead a = new Ahead(tags, untagged);
+    pending.addLast(a);
+    return a;
+  }
+
+  /** Reads the answers of commands sent ahead, if any, before anything else is sent. */
+  private void completePending() {
+    Ahead last = pending.peekLast();
+    if (last != null) {
+      last.complete();
+    }
+  }
+
+  private List<ImapResponse> readCompletions(List<String> tags, Consumer<ImapResponse> untagged) {
+    connection.deadline(Deadline.in(operationTimeout)); // the answers are due from now, whenever they were asked
     List<ImapResponse> done = new ArrayList<>();
     long statusLines = 0;
     while (done.size() < tags.size()) {
