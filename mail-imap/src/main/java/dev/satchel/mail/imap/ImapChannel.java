@@ -51,12 +51,14 @@ final class ImapChannel implements Closeable {
 
   /**
    * Connects and logs in (see {@link ImapSession#open}), then COMPRESS when {@code options} ask for it
-   * and the server offers it, ID when offered (a refusal is only logged) and ENABLE QRESYNC (else
-   * CONDSTORE) when offered.
+   * and the server offers it; then, pipelined in one round trip, ID when offered (a refusal is only
+   * logged), ENABLE QRESYNC (else CONDSTORE) when offered, and the SELECT of {@code selectFirst}.
    *
    * @param readSlack added to the read timeout: a watch's IDLE waits this long for news
+   * @param selectFirst the folder to select right away, or null
    */
-  static ImapChannel open(MailSettings settings, MailboxOptions options, Duration readSlack) {
+  static ImapChannel open(MailSettings settings, MailboxOptions options, Duration readSlack,
+      @Nullable Folder selectFirst) {
     MailSettings s = readSlack.isZero() ? settings
         : settings.toBuilder().readTimeout(settings.readTimeout().plus(readSlack)).build();
     ImapSession session = ImapSession.open(s, settings.operationTimeout());
@@ -65,25 +67,47 @@ final class ImapChannel implements Closeable {
       if (ImapMailbox.compress(options.compression(), settings.server().host())) {
         session.compress();
       }
+      List<String> commands = new ArrayList<>();
+      int id = -1;
+      int enable = -1;
+      int select = -1;
       if (session.has("ID")) {
-        try {
-          session.execute("ID (\"name\" \"Satchel\" \"vendor\" \"dev.satchel\")", r -> { });
-        } catch (MailCommandException e) {
-          LOG.debug("IMAP ID was refused by {}: {}", settings.server(), e.getMessage());
-        }
+        id = commands.size();
+        commands.add("ID (\"name\" \"Satchel\" \"vendor\" \"dev.satchel\")");
       }
-      List<String> enable = new ArrayList<>();
-      if (session.has("QRESYNC")) {
-        enable.add("QRESYNC");
-      } else if (session.has("CONDSTORE")) {
-        enable.add("CONDSTORE");
+      String extension = session.has("QRESYNC") ? "QRESYNC" : session.has("CONDSTORE") ? "CONDSTORE" : null;
+      if (extension != null && session.has("ENABLE")) {
+        enable = commands.size();
+        commands.add("ENABLE " + extension);
       }
-      if (!enable.isEmpty() && session.has("ENABLE")) {
-        try {
-          session.execute("ENABLE " + String.join(" ", enable), c::takeEnabled);
-        } catch (MailCommandException e) {
-          LOG.debug("ENABLE {} was refused by {}: {}", enable, settings.server(), e.getMessage());
+      FolderView first = selectFirst == null ? null : new FolderView(selectFirst.fullName());
+      if (selectFirst != null) {
+        select = commands.size();
+        commands.add("SELECT " + mailbox(selectFirst.fullName())
+            + (enable < 0 && session.has("CONDSTORE") ? " (CONDSTORE)" : ""));
+      }
+      if (commands.isEmpty()) {
+        return c;
+      }
+      List<ImapResponse> done = session.pipeline(commands, r -> {
+        c.takeEnabled(r);
+        if (first != null) {
+          first.apply(r);
         }
+      });
+      if (id >= 0 && !done.get(id).is("OK")) {
+        LOG.debug("IMAP ID was refused by {}: {}", settings.server(), done.get(id).text());
+      }
+      if (enable >= 0 && !done.get(enable).is("OK")) {
+        LOG.debug("ENABLE {} was refused by {}: {}", extension, settings.server(), done.get(enable).text());
+      }
+      if (first != null && selectFirst != null) {
+        ImapResponse selected = done.get(select);
+        if (!selected.is("OK")) {
+          throw new MailCommandException("select " + selectFirst.fullName(), selected.text(), null);
+        }
+        first.apply(selected);
+        c.view = first;
       }
       return c;
     } catch (RuntimeException e) {

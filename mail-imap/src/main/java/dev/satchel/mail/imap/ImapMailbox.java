@@ -111,7 +111,8 @@ final class ImapMailbox implements Mailbox {
     if (settings.credentials() == null) {
       throw new IllegalArgumentException("IMAP settings need credentials");
     }
-    ImapChannel channel = ImapChannel.open(settings, options, forWatch ? options.idleRestart() : Duration.ZERO);
+    ImapChannel channel = ImapChannel.open(settings, options, forWatch ? options.idleRestart() : Duration.ZERO,
+        forWatch ? null : new Folder(Folder.INBOX, '/', Set.of(), Optional.empty()));
     try {
       ImapMailbox box = new ImapMailbox(settings, options, channel, EnumSet.noneOf(Capability.class));
       box.capabilities.addAll(box.deriveCapabilities(!forWatch));
