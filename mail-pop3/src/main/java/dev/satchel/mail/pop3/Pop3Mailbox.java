@@ -26,14 +26,19 @@ import dev.satchel.mail.Watch;
 import dev.satchel.mail.internal.MailExceptions;
 import dev.satchel.mail.internal.MimeReader;
 import dev.satchel.mail.internal.Secrets;
-import jakarta.mail.FetchProfile;
-import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
-import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.SharedInputStream;
+import jakarta.mail.util.SharedFileInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.AbstractMap;
@@ -41,7 +46,6 @@ import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -50,9 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.eclipse.angus.mail.pop3.POP3Folder;
-import org.eclipse.angus.mail.pop3.POP3Message;
-import org.eclipse.angus.mail.pop3.POP3Store;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,13 +74,17 @@ import org.slf4j.LoggerFactory;
  * {@code close()} deliberately commits nothing.
  *
  * <p><b>Downloads stream to disk.</b> RETR answers are written line by line to a temporary file
- * (Angus Mail's {@code mail.pop3.filecache}: one file per session, in {@code java.io.tmpdir}, named
- * {@code pop3.*.mbox}), and {@link #openRaw} and the attachments of {@link #fetch} read from that
- * file. So a 20 MB message costs disk, not 20 MB of heap, however many are downloaded. The file
- * grows by each downloaded message and is deleted at {@link #close()} (and, should the process end
- * without closing, when the JVM exits). Streams and attachments from this session are therefore
- * readable only until {@code close()}. This was chosen over reading RETR through Angus's protocol
- * classes, which are not public.
+ * (one file per session, in {@code java.io.tmpdir}, named {@code pop3.*.mbox}), and {@link #openRaw}
+ * and the attachments of {@link #fetch} read from that file. So a 20 MB message costs disk, not 20 MB
+ * of heap, however many are downloaded; a message downloaded twice in a session is read from the
+ * file the second time. The file grows by each downloaded message and is deleted at {@link #close()}
+ * (and, should the process end without closing, when the JVM exits). Streams and attachments from
+ * this session are therefore readable only until {@code close()}. Each download is bounded by the
+ * size LIST announced and an absolute cap (see {@link Pop3Maildrop}).
+ *
+ * <p><b>Engine.</b> One {@link Pop3Session} per mailbox, on Satchel's wire core; every method is one
+ * operation under one deadline of {@link MailSettings#operationTimeout()}. UIDL and LIST go out
+ * together and TOP in batches where the server offers PIPELINING.
  *
  * <p>Not thread-safe.
  */
@@ -94,29 +100,36 @@ final class Pop3Mailbox implements Mailbox {
       + " most providers offer IMAP alongside POP3.";
 
   private final MailSettings settings;
-  /** The secret this mailbox logged in with, redacted from server text until {@link #close()}. */
-  private final Secrets.Registration secrets;
-  private final POP3Store store;
-  private final POP3Folder folder;
+  private final Pop3Session session;
+  private final Pop3Maildrop maildrop;
   private final Set<Capability> capabilities;
   private final boolean uidl;
   private final String sessionTag;
   private final int count;
   private @Nullable List<Uid> uids;
+  private long @Nullable [] sizes;
   private @Nullable Map<Uid, Integer> numbers;
-  private boolean marked;
+  /** Message numbers marked for deletion; sent as DELE at a clean close. */
+  private final Set<Integer> marked = new TreeSet<>();
+  /** Downloads of this session: the file, its stream, and where each message lies in it. */
+  private @Nullable File downloads;
+  private @Nullable OutputStream downloadOut;
+  private long downloaded;
+  private final Map<Integer, long[]> spans = new HashMap<>();
   private boolean broken;
   private boolean closed;
 
-  Pop3Mailbox(MailSettings settings, POP3Store store, POP3Folder folder, Secrets.Registration secrets) throws MessagingException {
-    this.secrets = secrets;
+  /**
+   * Opens the maildrop on a logged-in session (STAT).
+   *
+   * @throws MailConnectionException when STAT fails or announces more than the limit
+   */
+  Pop3Mailbox(MailSettings settings, Pop3Session session) {
     this.settings = settings;
-    this.store = store;
-    this.folder = folder;
-    Map<String, String> capa = store.capabilities();
-    // Without CAPA (RFC 2449) nothing is known; Angus then assumes UIDL and TOP, and so do we.
-    this.uidl = capa.isEmpty() || capa.containsKey("UIDL");
-    boolean top = capa.isEmpty() || capa.containsKey("TOP");
+    this.session = session;
+    this.maildrop = new Pop3Maildrop(session, dev.satchel.mail.internal.WireLimits.DEFAULT);
+    this.uidl = session.has("UIDL");
+    boolean top = session.has("TOP");
     EnumSet<Capability> caps = EnumSet.of(Capability.DELETE);
     if (uidl) {
       caps.add(Capability.UNIQUE_IDS);
@@ -125,11 +138,8 @@ final class Pop3Mailbox implements Mailbox {
       caps.add(Capability.HEADERS_ONLY);
     }
     this.capabilities = Collections.unmodifiableSet(caps);
-    this.count = folder.getMessageCount();
-    if (count < 0) {
-      throw new MailConnectionException("open the POP3 maildrop failed: " + settings.server()
-          + " reported a negative message count (" + count + ") in its STAT answer", null);
-    }
+    session.begin();
+    this.count = maildrop.stat();
     this.sessionTag = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
   }
 
@@ -179,6 +189,7 @@ final class Pop3Mailbox implements Mailbox {
   @Override
   public List<MessageSummary> list(Folder folder) {
     checkInbox(folder);
+    listing();
     List<Uid> all = uids();
     List<Integer> numbers = new ArrayList<>(all.size());
     for (int i = 1; i <= all.size(); i++) {
@@ -231,16 +242,10 @@ final class Pop3Mailbox implements Mailbox {
   public Message fetch(Folder folder, Uid uid) {
     checkInbox(folder);
     int n = number(uid);
+    InputStream in = download(n, "fetch " + uid);
     try {
-      POP3Message m = (POP3Message) this.folder.getMessage(n);
-      InputStream in = m.getMimeStream();
-      if (in instanceof SharedInputStream shared) {
-        return MimeReader.readShared(shared, uid, Math.max(0, m.getSize()));
-      }
-      try (InputStream stream = in) {
-        return MimeReader.read(stream, uid);
-      }
-    } catch (MessagingException | IOException | RuntimeException e) {
+      return MimeReader.readShared((SharedInputStream) in, uid, Math.max(0, span(n)[2]));
+    } catch (RuntimeException e) {
       throw failure("fetch " + uid, e);
     }
   }
@@ -254,10 +259,83 @@ final class Pop3Mailbox implements Mailbox {
   public InputStream openRaw(Folder folder, Uid uid) {
     checkInbox(folder);
     int n = number(uid);
+    return download(n, "download " + uid);
+  }
+
+  /** Message {@code n} from this session's download file, downloading it (RETR) first if needed. */
+  private InputStream download(int n, String operation) {
+    long[] span = spans.get(n);
+    if (span == null) {
+      session.begin();
+      try {
+        long announced = sizes != null ? sizes[n - 1] : maildrop.size(n);
+        OutputStream out = downloadOut;
+        File file = downloads;
+        if (out == null || file == null) {
+          file = Files.createTempFile("pop3.", ".mbox").toFile();
+          file.deleteOnExit();
+          downloads = file;
+          out = new BufferedOutputStream(new FileOutputStream(file), 64 * 1024);
+          downloadOut = out;
+        }
+        long start = downloaded;
+        CountingOutputStream counting = new CountingOutputStream(out);
+        maildrop.retr(n, announced, counting);
+        out.flush();
+        downloaded += counting.count;
+        span = new long[] {start, downloaded, announced};
+        spans.put(n, span);
+      } catch (IOException | UncheckedIOException e) {
+        session.abort();
+        broken = true;
+        throw new MailConnectionException(operation + " failed: the download could not be written to a temporary file"
+            + " in " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage() + "); the connection was closed", e);
+      } catch (RuntimeException e) {
+        throw failure(operation, e);
+      }
+    }
+    File file = downloads;
+    if (file == null) {
+      throw new IllegalStateException("no download file");
+    }
     try {
-      return ((POP3Message) this.folder.getMessage(n)).getMimeStream();
-    } catch (MessagingException | RuntimeException e) {
-      throw failure("download " + uid, e);
+      SharedFileInputStream root = new SharedFileInputStream(file);
+      InputStream part = root.newStream(span[0], span[1]);
+      root.close();
+      return part;
+    } catch (IOException e) {
+      throw new MailConnectionException(operation + " failed: the downloaded message could not be read back from "
+          + file + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private long[] span(int n) {
+    long[] span = spans.get(n);
+    return span == null ? new long[] {0, 0, 0} : span;
+  }
+
+  /** Counts what passes; file write failures leave as {@link UncheckedIOException}, not as the server's. */
+  private static final class CountingOutputStream extends OutputStream {
+    private final OutputStream out;
+    long count;
+
+    CountingOutputStream(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      count += len;
     }
   }
 
@@ -304,14 +382,7 @@ final class Pop3Mailbox implements Mailbox {
     for (Uid uid : uids) {
       ns.add(number(uid));
     }
-    try {
-      for (int n : ns) {
-        this.folder.getMessage(n).setFlag(Flags.Flag.DELETED, true);
-        marked = true;
-      }
-    } catch (MessagingException | RuntimeException e) {
-      throw failure("mark for deletion", e);
-    }
+    marked.addAll(ns);
   }
 
   @Override
@@ -425,18 +496,42 @@ final class Pop3Mailbox implements Mailbox {
       return;
     }
     closed = true;
-    boolean commit = marked && !broken;
     try {
-      folder.close(commit);
-    } catch (MessagingException | RuntimeException e) {
-      LOG.debug("closing the POP3 maildrop on {} failed: {}", settings.server(), Secrets.redact(e.toString()));
+      if (!broken && !session.isClosed()) {
+        session.begin();
+        if (!marked.isEmpty()) {
+          int accepted = maildrop.dele(new ArrayList<>(marked));
+          if (accepted < marked.size()) {
+            LOG.debug("{} refused {} of {} deletions; the others are committed", settings.server(),
+                marked.size() - accepted, marked.size());
+          }
+        } else if (!maildrop.rset()) {
+          // Some servers mark what was downloaded as deleted; without a clean RSET, no QUIT.
+          session.abort();
+        }
+        session.quit();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("closing the POP3 session on {} failed: {}", settings.server(), Secrets.redact(String.valueOf(e.getMessage())));
+    } finally {
+      session.abort(); // also forgets the secret it registered
+      closeDownloads();
     }
-    try {
-      store.close();
-    } catch (MessagingException | RuntimeException e) {
-      LOG.debug("closing the POP3 connection to {} failed: {}", settings.server(), Secrets.redact(e.toString()));
+  }
+
+  private void closeDownloads() {
+    OutputStream out = downloadOut;
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        LOG.trace("closing the download file", e);
+      }
     }
-    secrets.close();
+    File file = downloads;
+    if (file != null && !file.delete() && file.exists()) {
+      LOG.debug("could not delete the POP3 download file {}", file);
+    }
   }
 
   @Override
@@ -449,24 +544,48 @@ final class Pop3Mailbox implements Mailbox {
       return List.of();
     }
     List<Uid> all = uids();
+    session.begin();
     try {
-      int[] sizes = folder.getSizes();
+      long[] sz = sizes();
       List<MessageSummary> out = new ArrayList<>(messageNumbers.size());
-      for (int n : messageNumbers) {
-        POP3Message m = (POP3Message) folder.getMessage(n);
-        InternetHeaders headers = new InternetHeaders();
-        Enumeration<String> lines = m.getAllHeaderLines();
-        while (lines.hasMoreElements()) {
-          headers.addHeaderLine(lines.nextElement() + "\r\n");
+      if (capabilities.contains(Capability.HEADERS_ONLY)) {
+        int[] ns = messageNumbers.stream().mapToInt(Integer::intValue).toArray();
+        maildrop.top(ns, (n, header, cut) -> out.add(summary(all.get(n - 1), sz[n - 1], header, cut)));
+      } else {
+        for (int n : messageNumbers) {
+          maildrop.headerByRetr(n, sz[n - 1], (header, cut) -> out.add(summary(all.get(n - 1), sz[n - 1], header, cut)));
         }
-        List<String> problems = new ArrayList<>();
-        out.add(new MessageSummary(all.get(n - 1), Set.of(), Set.of(), sizes[n - 1], Optional.empty(),
-            MimeReader.envelope(headers, problems::add), problems));
       }
       return out;
-    } catch (MessagingException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw failure("list INBOX", e);
     }
+  }
+
+  private static MessageSummary summary(Uid uid, long size, byte[] header, boolean cut) {
+    List<String> problems = new ArrayList<>();
+    InternetHeaders headers;
+    try {
+      headers = new InternetHeaders(new ByteArrayInputStream(header));
+    } catch (MessagingException e) {
+      problems.add("the header could not be read: " + e.getMessage());
+      headers = new InternetHeaders();
+    }
+    if (cut) {
+      problems.add("the header is longer than " + Pop3Maildrop.MAX_HEADER_BYTES + " bytes; only that much was read");
+    }
+    return new MessageSummary(uid, Set.of(), Set.of(), Math.max(0, size), Optional.empty(), MimeReader.envelope(headers, problems::add),
+        problems);
+  }
+
+  /** Every message's size from LIST, by message number - 1; fetched once per session. */
+  private long[] sizes() {
+    long[] known = sizes;
+    if (known == null) {
+      known = count == 0 ? new long[0] : maildrop.list(count);
+      sizes = known;
+    }
+    return known;
   }
 
   /** Every message's id, by message number - 1; fetched once per session (the maildrop is fixed). */
@@ -477,33 +596,42 @@ final class Pop3Mailbox implements Mailbox {
       return known;
     }
     List<Uid> out = new ArrayList<>(count);
-    try {
-      if (uidl && count > 0) {
-        jakarta.mail.Message[] messages = folder.getMessages();
-        FetchProfile fp = new FetchProfile();
-        fp.add(UIDFolder.FetchProfileItem.UID);
-        folder.fetch(messages, fp);
-        // Asking message 1 first: when the bulk UIDL failed this is one command, not one per message.
-        if (folder.getUID(messages[0]) == null) {
-          throw new MailCommandException("UIDL", "the server advertised UIDL but returned no ids", null);
-        }
-        for (jakarta.mail.Message m : messages) {
-          String id = folder.getUID(m);
-          if (id == null) {
-            throw new MailCommandException("UIDL", "no id for message " + m.getMessageNumber(), null);
-          }
+    if (uidl && count > 0) {
+      session.begin();
+      try {
+        for (String id : maildrop.uidl(count)) {
           out.add(new Uid.Pop3(id));
         }
-      } else {
-        for (int n = 1; n <= count; n++) {
-          out.add(new Uid.Pop3("~" + sessionTag + "." + n));
-        }
+      } catch (RuntimeException e) {
+        throw failure("UIDL", e);
       }
-    } catch (MessagingException | RuntimeException e) {
-      throw failure("UIDL", e);
+    } else {
+      for (int n = 1; n <= count; n++) {
+        out.add(new Uid.Pop3("~" + sessionTag + "." + n));
+      }
     }
     uids = Collections.unmodifiableList(out);
     return out;
+  }
+
+  /** UIDL and LIST together (one round trip where the server pipelines), before a full listing. */
+  private void listing() {
+    checkOpen();
+    if (uids != null || sizes != null || !uidl || count == 0) {
+      return;
+    }
+    session.begin();
+    try {
+      Pop3Maildrop.Listing l = maildrop.uidlAndList(count);
+      List<Uid> out = new ArrayList<>(count);
+      for (String id : l.ids()) {
+        out.add(new Uid.Pop3(id));
+      }
+      uids = Collections.unmodifiableList(out);
+      sizes = l.sizes();
+    } catch (RuntimeException e) {
+      throw failure("list INBOX", e);
+    }
   }
 
   /** Message numbers by id, built on first use: a poll with nothing new never needs them. */
@@ -611,20 +739,17 @@ final class Pop3Mailbox implements Mailbox {
     }
   }
 
-  private MailException failure(String operation, Exception e) {
-    if (e instanceof UnsupportedCapabilityException uce) {
-      throw uce;
-    }
-    // An IllegalArgumentException here comes from parsing the server's answer (Angus parses numbers
-    // with Integer.parseInt), not from the caller: caller bugs are checked before any command is sent.
-    if (e instanceof IllegalStateException ise && closed) {
-      throw ise;
-    }
-    MailException me = MailExceptions.translate(operation, settings.server(), e);
-    if (me instanceof MailConnectionException) {
+  private RuntimeException failure(String operation, RuntimeException e) {
+    if (e instanceof MailConnectionException || session.isClosed()) {
       broken = true;
     }
-    return me;
+    if (e instanceof MailException || e instanceof UnsupportedCapabilityException || e instanceof IllegalArgumentException
+        || e instanceof IllegalStateException) {
+      return e;
+    }
+    session.abort();
+    broken = true;
+    return MailExceptions.translate(operation, settings.server(), e);
   }
 
   private static UnsupportedCapabilityException unsupported(Capability capability, String operation) {
