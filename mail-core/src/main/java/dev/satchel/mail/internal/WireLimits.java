@@ -12,7 +12,10 @@ package dev.satchel.mail.internal;
  *   <li>{@link #maxLiteral()} 64 MiB: the largest partial fetch Satchel can ask for
  *       ({@code MailboxOptions.partialFetchSize} is at most 64 MiB), and a text or HTML body part,
  *       which {@code fetch} reads as one literal. For POP3, the most an answer held in memory (TOP,
- *       UIDL, LIST, CAPA) may hold; RETR streams to disk and is not limited.
+ *       UIDL, LIST, CAPA) may hold; RETR streams to disk, and the POP3 engine stops it at twice its
+ *       announced size plus 64 KiB, never past 256 MiB. (Satchel's IMAP engine holds literals of at
+ *       most 16 MiB and nests lists at most 64 deep, tighter than the limits here, which guard what
+ *       still runs on Angus.)
  *   <li>{@link #maxLine()} 16 MiB: one IMAP line outside literals. The longest line Satchel asks for
  *       is the {@code UID SEARCH} answer of a whole folder: 16 MiB holds about 1.5 million UIDs of
  *       ten digits.
