@@ -38,6 +38,8 @@ import org.jspecify.annotations.Nullable;
 final class MailTransaction {
   /** BDAT chunk size when a large message is streamed. */
   static final int CHUNK = 256 * 1024;
+  /** How long the client glances for an early answer or a closed connection before handing a large message over. */
+  static final int GLANCE_MILLIS = 20;
 
   private final SmtpSession session;
   private final OutgoingMessage message;
@@ -196,6 +198,17 @@ final class MailTransaction {
       content.writeTo(stuffed);
       stuffed.finish();
       session.traceContent("message content: " + content.size() + " bytes");
+      if (content.bytes() == null) {
+        // A large message: before the final dot, glance at whether the server closed the connection or
+        // answered while the content was being written, so that a loss before the hand-over is seen as one.
+        out.flush();
+        if (session.spoke(GLANCE_MILLIS, operation)) {
+          Reply early = session.read(operation);
+          session.abort();
+          throw refused("the server answered in the middle of the message content (" + redact(early)
+              + "); the final dot was not sent, so it was not delivered");
+        }
+      }
       handOver(new byte[] {'.', '\r', '\n'}, 0, 3, ".");
     } catch (IOException e) {
       throw session.lost(operation, e);
@@ -216,7 +229,8 @@ final class MailTransaction {
     } catch (IOException e) {
       throw session.lost(operation, e);
     }
-    bdatLast(chunker.buffer, 0, chunker.filled);
+    // Every chunk but the last is confirmed before the last is sent: a loss so far is seen before the hand-over.
+    session.flush(operation);
     Reply failed = chunker.failed;
     for (int i = 0; i < chunker.unread; i++) {
       Reply r = expect(session.read(operation), "BDAT", false);
@@ -224,8 +238,12 @@ final class MailTransaction {
         failed = r;
       }
     }
-    Reply last = expect(session.read(operation), "BDAT", false);
-    return finalReply(failed != null ? failed : last, rejected);
+    if (failed != null) {
+      reset();
+      throw refused("the server refused a part of the message (" + redact(failed) + "); it was not delivered");
+    }
+    bdatLast(chunker.buffer, 0, chunker.filled);
+    return finalReply(expect(session.read(operation), "BDAT", false), rejected);
   }
 
   /** Writes {@code BDAT n LAST} and its bytes, handing the message over with the last byte. */

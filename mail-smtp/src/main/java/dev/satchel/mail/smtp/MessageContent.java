@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class MessageContent {
   /** Messages up to this size are held in memory, composed once. */
-  static final int BUFFERED = 512 * 1024;
+  static final int BUFFERED = 64 * 1024;
 
   private final OutgoingMessage message;
   private final byte @Nullable [] bytes;

@@ -293,6 +293,20 @@ final class SmtpSession implements Closeable {
     return connection.output();
   }
 
+  /**
+   * Glances up to {@code millis} at whether the server sent something or closed the connection while
+   * the client was writing; true when it did (then {@link #read} tells what). The connection stays
+   * open when it did not.
+   */
+  boolean spoke(int millis, String operation) {
+    try {
+      connection.pollNextRead(millis);
+      return reader.fill();
+    } catch (IOException e) {
+      throw lost(operation, e);
+    }
+  }
+
   /** Notes message content in the trace (never the content itself). */
   void traceContent(String what) {
     if (trace != null) {
