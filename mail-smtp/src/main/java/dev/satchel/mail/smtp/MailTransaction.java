@@ -31,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * ({@link SendOptions#requireAllRecipients()}) the content waits for the recipients' replies.
  *
  * <p>The hand-over is the moment the last byte of the message (of the final dot, or of the last BDAT
- * chunk) has been written: everything before it is flushed first, so that a failure before it proves
- * the server cannot have accepted the message ({@link LostBeforeHandover}: the caller may send again),
- * and a failure after it is a {@link MailDeliveryUnknownException} (never sent again). Not thread-safe.
+ * chunk) has been written: a write refused by the network before it proves the server cannot have
+ * accepted the message ({@link LostBeforeHandover}: the caller may send again), and a failure after it
+ * (or a write that timed out, which may have completed) is a {@link MailDeliveryUnknownException}
+ * (never sent again). Not thread-safe.
  */
 final class MailTransaction {
   /** BDAT chunk size when a large message is streamed. */
@@ -265,19 +266,24 @@ final class MailTransaction {
   }
 
   /**
-   * Writes and flushes all of {@code b} except its last byte, then marks the hand-over and writes
-   * that byte: without it the server cannot have the whole message.
+   * Writes and sends the last bytes of the message; once they are sent, the message is handed over.
+   * A write that fails with a reset or broken connection did not hand the last byte to the network,
+   * so the server cannot have the whole message; a write that timed out (or passed the deadline) may
+   * have completed, so it counts as handed over.
    */
   private void handOver(byte[] b, int off, int len, @Nullable String traced) throws IOException {
     OutputStream out = session.output();
-    out.write(b, off, len - 1);
-    out.flush();
-    handedOver = true;
     if (traced != null) {
       session.traceContent(traced.equals(".") ? "final dot" : traced);
     }
-    out.write(b, off + len - 1, 1);
-    out.flush();
+    try {
+      out.write(b, off, len);
+      out.flush();
+    } catch (java.io.InterruptedIOException e) {
+      handedOver = true;
+      throw e;
+    }
+    handedOver = true;
   }
 
   /** The server's verdict on the whole message. */

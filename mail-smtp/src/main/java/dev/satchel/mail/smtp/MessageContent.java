@@ -3,10 +3,13 @@ package dev.satchel.mail.smtp;
 import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.internal.MimeWriter;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +23,9 @@ import org.jspecify.annotations.Nullable;
 final class MessageContent {
   /** Messages up to this size are held in memory, composed once. */
   static final int BUFFERED = 64 * 1024;
+
+  /** One Jakarta Mail session for composing (creating one per message reads the provider files each time). */
+  private static final Session SESSION = Session.getInstance(new Properties());
 
   private final OutgoingMessage message;
   private final byte @Nullable [] bytes;
@@ -40,7 +46,7 @@ final class MessageContent {
     Capped capped = new Capped();
     ContentStream normalised = new ContentStream(capped, false);
     try {
-      MimeWriter.write(message, normalised);
+      compose(message, normalised);
       normalised.finish();
       return new MessageContent(message, capped.toByteArray(), normalised.count());
     } catch (IOException | RuntimeException e) {
@@ -53,12 +59,20 @@ final class MessageContent {
     }
     ContentStream counter = new ContentStream(OutputStream.nullOutputStream(), false);
     try {
-      MimeWriter.write(message, counter);
+      compose(message, counter);
       counter.finish();
     } catch (IOException e) {
       throw unreadable(operation, e);
     }
     return new MessageContent(message, null, counter.count());
+  }
+
+  private static void compose(OutgoingMessage message, OutputStream out) throws IOException {
+    try {
+      MimeWriter.toMimeMessage(message, SESSION).writeTo(out);
+    } catch (MessagingException e) {
+      throw new IOException("cannot write message " + message.messageId().orElse("") + ": " + e.getMessage(), e);
+    }
   }
 
   private static MailCommandException unreadable(String operation, IOException e) {
@@ -89,7 +103,7 @@ final class MessageContent {
       return;
     }
     ContentStream normalised = new ContentStream(out, false);
-    MimeWriter.write(message, normalised);
+    compose(message, normalised);
     normalised.finish();
   }
 
