@@ -234,6 +234,7 @@ public final class MailBench {
     b.clearSink();
     Duration settle = Duration.ofSeconds(Math.max(60, o.sends / 5));
     Map<String, SendFn> variants = new LinkedHashMap<>();
+    variants.put("raw socket pipelined MAIL/RCPT/DATA", b::rawPipelined);
     variants.put("Satchel Transport (1 connection)", b::satchelTransport);
     variants.put("Satchel TransportPool (4 threads)", b::satchelPool);
     variants.put("Angus Transport.send per message", b::angusStaticSend);

@@ -114,6 +114,65 @@ final class SendBench {
     return n;
   }
 
+  /**
+   * The floor: a raw socket that sends the same messages (a hand-written RFC 5322 text of the same
+   * headers and body) with MAIL FROM, RCPT TO and DATA in one flight per message (RFC 2920), then the
+   * content and the final dot, reading the four replies in order. No MIME library, no checks beyond
+   * the reply codes: what one connection can do at best.
+   */
+  long rawPipelined(int n) throws IOException {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(target.host(), target.smtpPort()), 10_000);
+      s.setSoTimeout(60_000);
+      s.setTcpNoDelay(true);
+      java.io.BufferedReader in = new java.io.BufferedReader(
+          new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      java.io.OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+      rawReply(in, "greeting", 220);
+      rawWrite(out, "EHLO bench.test\r\n");
+      out.flush();
+      rawReply(in, "EHLO", 250);
+      String from = target.user().login();
+      String to = target.sink().login();
+      String content = body.replace("\n", "\r\n");
+      for (int i = 0; i < n; i++) {
+        rawWrite(out, "MAIL FROM:<" + from + ">\r\nRCPT TO:<" + to + ">\r\nDATA\r\n");
+        out.flush();
+        rawReply(in, "MAIL FROM", 250);
+        rawReply(in, "RCPT TO", 250);
+        rawReply(in, "DATA", 354);
+        rawWrite(out, "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject(i) + "\r\nMessage-ID: <raw-" + i
+            + "-" + System.nanoTime() + "@bench.test>\r\nDate: " + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)) + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+            + content + ".\r\n");
+        out.flush();
+        rawReply(in, "end of data", 250);
+      }
+      rawWrite(out, "QUIT\r\n");
+      out.flush();
+    }
+    sent = n;
+    return n;
+  }
+
+  private static void rawWrite(java.io.OutputStream out, String s) throws IOException {
+    out.write(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Reads one (possibly multi-line) reply and checks its code. */
+  private static void rawReply(java.io.BufferedReader in, String what, int expected) throws IOException {
+    String line;
+    do {
+      line = in.readLine();
+      if (line == null) {
+        throw new IOException("connection closed waiting for the reply to " + what);
+      }
+    } while (line.length() > 3 && line.charAt(3) == '-');
+    if (!line.startsWith(Integer.toString(expected))) {
+      throw new IOException("unexpected reply to " + what + ": " + line);
+    }
+  }
+
   /** Satchel: a {@link TransportPool} of {@value #POOL_THREADS} connections fed by as many threads. */
   long satchelPool(int n) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(POOL_THREADS);

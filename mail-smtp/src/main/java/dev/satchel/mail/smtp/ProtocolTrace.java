@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import dev.satchel.mail.internal.Secrets;
 import org.slf4j.Logger;
 
 /**
- * Receives Angus's protocol trace and writes it, line by line, to an SLF4J logger at TRACE.
+ * The SMTP protocol trace: the engine's lines ({@link #sent}, {@link #received}), or a raw byte stream
+ * of a conversation ({@link #printStream()}), written line by line to an SLF4J logger at TRACE.
  *
  * <p>Authentication lines and every known secret (and its Base64 forms) are replaced with
  * {@code [redacted]}, and message content between DATA and the final dot is summarised as a line
@@ -52,6 +54,16 @@ final class ProtocolTrace extends OutputStream {
         b64.encodeToString(("user=" + username + "\001auth=Bearer " + secret + "\001\001").getBytes(StandardCharsets.UTF_8)))) {
       secrets.add(s);
     }
+  }
+
+  /** Logs a line the client sent (the engine passes message content only as a summary). */
+  void sent(String text) {
+    emit("> " + redact(text));
+  }
+
+  /** Logs a line the server sent. */
+  void received(String text) {
+    emit("< " + redact(text));
   }
 
   @Override
@@ -98,11 +110,11 @@ final class ProtocolTrace extends OutputStream {
 
   String redact(String text) {
     String upper = text.toUpperCase(Locale.ROOT);
-    if (upper.startsWith("AUTH ")) {
+    if (upper.startsWith("AUTH ") && !upper.endsWith(" [REDACTED]")) {
       int space = text.indexOf(' ', 5);
       return (space < 0 ? text : text.substring(0, space)) + " " + REDACTED;
     }
-    String out = text;
+    String out = Secrets.redact(text);
     for (String s : secrets) {
       if (out.contains(s)) {
         out = out.replace(s, REDACTED);

@@ -6,7 +6,7 @@ import dev.satchel.mail.Transport;
 import dev.satchel.mail.spi.TransportConnector;
 
 /**
- * Opens SMTP {@link Transport}s over Angus Mail's smtp provider. Found through
+ * Opens SMTP {@link Transport}s on Satchel's own SMTP engine. Found through
  * {@link java.util.ServiceLoader}; applications call {@link Transport#connect(MailSettings)}.
  *
  * <p>Thread-safe and stateless.

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * One SMTP reply split into its parts: reply code, enhanced status code (RFC 3463) and text, from
- * the raw response Angus keeps (possibly several lines, each starting with the code).
+ * the raw reply text (possibly several lines, each starting with the code).
  *
  * @param code the reply code, or -1 when the response had none (connection closed)
  * @param enhancedStatus for example {@code "5.1.1"}, when the server gave one

@@ -1,5 +1,5 @@
 /**
- * The SMTP {@link dev.satchel.mail.Transport} on Angus Mail. Internal: reached only through
+ * The SMTP {@link dev.satchel.mail.Transport} on Satchel's own SMTP engine. Internal: reached only through
  * {@link dev.satchel.mail.Transport#connect(dev.satchel.mail.MailSettings)}.
  */
 @NullMarked

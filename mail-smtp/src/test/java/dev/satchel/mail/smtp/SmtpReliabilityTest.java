@@ -126,7 +126,7 @@ class SmtpReliabilityTest {
   }
 
   @Test
-  void serverStallingInTheMiddleOfTheDataFailsWithinTheTimeouts() {
+  void serverStallingInTheMiddleOfTheDataFailsWithinTheTimeouts() throws Exception {
     long loginBytes = loginBytesToServer();
     proxy.defaultScript(ConnectionScript.stallAfter(Direction.TO_SERVER, loginBytes + 50_000));
     assertTimeoutPreemptively(DEADLINE, () -> {
@@ -274,20 +274,32 @@ class SmtpReliabilityTest {
   }
 
   /** Bytes a client sends to connect and log in. */
-  private long loginBytesToServer() {
+  private long loginBytesToServer() throws InterruptedException {
     return loginBytes(Direction.TO_SERVER);
   }
 
   /**
    * Bytes that flow in {@code direction} while a client connects and logs in, measured on healthy
-   * connections and taken as the largest of two (the proxy counts a chunk just after forwarding it).
+   * connections and taken as the largest of two (the proxy counts a chunk just after forwarding it,
+   * so the count is read once it has stopped changing: the client may have read the last answer
+   * before the proxy counted it).
    */
-  private long loginBytes(Direction direction) {
+  private long loginBytes(Direction direction) throws InterruptedException {
     long most = 0;
     for (int i = 0; i < 2; i++) {
       int index = proxy.connections().size();
-      try (Transport smtp = Transport.connect(healthy())) {
-        most = Math.max(most, proxy.connection(index).bytes(direction));
+      Transport connected = Transport.connect(healthy());
+      try {
+        long seen;
+        long now = proxy.connection(index).bytes(direction);
+        do {
+          seen = now;
+          Thread.sleep(50);
+          now = proxy.connection(index).bytes(direction);
+        } while (now != seen);
+        most = Math.max(most, now);
+      } finally {
+        connected.close();
       }
     }
     return most;

@@ -55,6 +55,8 @@ public final class WireConnection implements Closeable {
   private InputStream in;
   private OutputStream out;
   private int soTimeout = -1;
+  /** When positive, the next read waits at most this long and a timeout is not fatal ({@link #pollNextRead}). */
+  private int pollMillis;
   private boolean compressed;
   private volatile boolean closed;
 
@@ -160,6 +162,27 @@ public final class WireConnection implements Closeable {
     return deadline;
   }
 
+  /**
+   * Makes the next read wait at most {@code millis} for the server, and report a timeout as a
+   * {@link PollTimeoutException} without closing the connection: a glance at whether the server has
+   * said something (or closed) while the client was writing. Reads after it are bounded as usual.
+   */
+  public void pollNextRead(int millis) {
+    if (millis < 1) {
+      throw new IllegalArgumentException("millis must be positive, was " + millis);
+    }
+    this.pollMillis = millis;
+  }
+
+  /** The server said nothing within a {@link #pollNextRead} glance; the connection is still open. */
+  public static final class PollTimeoutException extends SocketTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    PollTimeoutException(int millis) {
+      super("nothing from the server within " + millis + " ms");
+    }
+  }
+
   /** The stream from the server (decompressed when {@link #compress()} was called); not buffered. */
   public InputStream input() {
     return in;
@@ -224,6 +247,9 @@ public final class WireConnection implements Closeable {
         throw new DeadlineExceededException(deadline);
       }
       int t = deadline.soTimeoutMillis(readTimeout);
+      if (pollMillis > 0) {
+        t = Math.min(t, pollMillis);
+      }
       if (t != soTimeout) {
         socket.setSoTimeout(t);
         soTimeout = t;
@@ -231,6 +257,11 @@ public final class WireConnection implements Closeable {
     }
 
     private IOException timedOut(SocketTimeoutException e) {
+      if (pollMillis > 0 && !deadline.expired()) {
+        int waited = pollMillis;
+        pollMillis = 0;
+        return new PollTimeoutException(waited);
+      }
       WireConnection.this.close();
       if (deadline.expired()) {
         DeadlineExceededException d = new DeadlineExceededException(deadline);
@@ -250,6 +281,8 @@ public final class WireConnection implements Closeable {
         return raw.read();
       } catch (SocketTimeoutException e) {
         throw timedOut(e);
+      } finally {
+        pollMillis = 0;
       }
     }
 
@@ -260,6 +293,8 @@ public final class WireConnection implements Closeable {
         return raw.read(b, off, len);
       } catch (SocketTimeoutException e) {
         throw timedOut(e);
+      } finally {
+        pollMillis = 0;
       }
     }
 

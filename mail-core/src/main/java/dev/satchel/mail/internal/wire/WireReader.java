@@ -69,6 +69,24 @@ public final class WireReader {
     this.in = next;
   }
 
+  /**
+   * Reads what the input has into the buffer when it is empty, so that {@link #buffered()} shows
+   * whether the server sent anything: true when bytes are buffered or the input ended (the next
+   * {@link #readLine()} tells which), false when the input's read timed out without ending it (as a
+   * {@link WireConnection#pollNextRead} glance does).
+   */
+  public boolean fill() throws IOException {
+    if (pos < end) {
+      return true;
+    }
+    try {
+      fillRaw();
+      return true;
+    } catch (WireConnection.PollTimeoutException e) {
+      return false;
+    }
+  }
+
   private boolean fillRaw() throws IOException {
     pos = 0;
     end = 0;

@@ -1,0 +1,146 @@
+package dev.satchel.mail.smtp;
+
+import dev.satchel.mail.MailCommandException;
+import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.internal.MimeWriter;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One message's content as the server will get it: composed by {@link MimeWriter}, line ends
+ * normalised to CR LF, with its exact size known before the transaction starts (for SIZE, RFC 1870).
+ *
+ * <p>A message of up to {@link #BUFFERED} bytes is composed once and held; a larger one is composed
+ * twice, once to measure it and once while it is sent, so that its attachments stream from their
+ * sources and are never held whole.
+ */
+final class MessageContent {
+  /** Messages up to this size are held in memory, composed once. */
+  static final int BUFFERED = 64 * 1024;
+
+  /** One Jakarta Mail session for composing (creating one per message reads the provider files each time). */
+  private static final Session SESSION = Session.getInstance(new Properties());
+
+  private final OutgoingMessage message;
+  private final byte @Nullable [] bytes;
+  private final long size;
+
+  private MessageContent(OutgoingMessage message, byte @Nullable [] bytes, long size) {
+    this.message = message;
+    this.bytes = bytes;
+    this.size = size;
+  }
+
+  /**
+   * Composes {@code message}.
+   *
+   * @throws MailCommandException when an attachment's content cannot be read (nothing was sent)
+   */
+  static MessageContent of(OutgoingMessage message, String operation) {
+    Capped capped = new Capped();
+    ContentStream normalised = new ContentStream(capped, false);
+    try {
+      compose(message, normalised);
+      normalised.finish();
+      return new MessageContent(message, capped.toByteArray(), normalised.count());
+    } catch (IOException | RuntimeException e) {
+      if (!capped.overflowed) {
+        if (e instanceof IOException io) {
+          throw unreadable(operation, io);
+        }
+        throw (RuntimeException) e;
+      }
+    }
+    ContentStream counter = new ContentStream(OutputStream.nullOutputStream(), false);
+    try {
+      compose(message, counter);
+      counter.finish();
+    } catch (IOException e) {
+      throw unreadable(operation, e);
+    }
+    return new MessageContent(message, null, counter.count());
+  }
+
+  private static void compose(OutgoingMessage message, OutputStream out) throws IOException {
+    try {
+      MimeWriter.toMimeMessage(message, SESSION).writeTo(out);
+    } catch (MessagingException e) {
+      throw new IOException("cannot write message " + message.messageId().orElse("") + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static MailCommandException unreadable(String operation, IOException e) {
+    return new MailCommandException(operation, "cannot read the message content: " + e.getMessage()
+        + "; nothing was sent", e);
+  }
+
+  /** The size in bytes, line ends normalised, before dot-stuffing. */
+  long size() {
+    return size;
+  }
+
+  /** The whole content when it is held in memory (small messages), else null. */
+  byte @Nullable [] bytes() {
+    return bytes;
+  }
+
+  /**
+   * Writes the content to {@code out} (a {@link ContentStream} for DATA, or a chunker for BDAT),
+   * composing it again when it is not held.
+   *
+   * @throws IOException when {@code out} fails or an attachment can no longer be read
+   */
+  void writeTo(OutputStream out) throws IOException {
+    byte[] b = bytes;
+    if (b != null) {
+      out.write(b);
+      return;
+    }
+    ContentStream normalised = new ContentStream(out, false);
+    compose(message, normalised);
+    normalised.finish();
+  }
+
+  /** A byte buffer that refuses to grow past {@link #BUFFERED}. */
+  private static final class Capped extends ByteArrayOutputStream {
+    boolean overflowed;
+
+    Capped() {
+      super(8 * 1024);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      if (count + len > BUFFERED) {
+        overflowed = true;
+        throw new Overflow();
+      }
+      super.write(b, off, len);
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public synchronized byte[] toByteArray() {
+      return count == buf.length ? buf : Arrays.copyOf(buf, count);
+    }
+  }
+
+  /** Thrown out of {@link MimeWriter} when the message does not fit the buffer. */
+  private static final class Overflow extends java.io.UncheckedIOException {
+    private static final long serialVersionUID = 1L;
+
+    Overflow() {
+      super("message larger than " + BUFFERED + " bytes", new IOException("too large to buffer"));
+    }
+  }
+}
