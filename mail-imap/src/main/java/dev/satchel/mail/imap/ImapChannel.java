@@ -75,8 +75,17 @@ final class ImapChannel implements Closeable {
         id = commands.size();
         commands.add("ID (\"name\" \"Satchel\" \"vendor\" \"dev.satchel\")");
       }
-      String extension = session.has("QRESYNC") ? "QRESYNC" : session.has("CONDSTORE") ? "CONDSTORE" : null;
-      if (extension != null && session.has("ENABLE")) {
+      List<String> extensions = new ArrayList<>();
+      if (session.has("QRESYNC")) {
+        extensions.add("QRESYNC");
+      } else if (session.has("CONDSTORE")) {
+        extensions.add("CONDSTORE");
+      }
+      if (session.has("UTF8=ACCEPT")) {
+        extensions.add("UTF8=ACCEPT"); // folder names in UTF-8 instead of modified UTF-7 (RFC 6855)
+      }
+      String extension = String.join(" ", extensions);
+      if (!extensions.isEmpty() && session.has("ENABLE")) {
         enable = commands.size();
         commands.add("ENABLE " + extension);
       }
@@ -144,6 +153,19 @@ final class ImapChannel implements Closeable {
   static String mailbox(String fullName) {
     String wire = fullName.equalsIgnoreCase(Folder.INBOX) ? Folder.INBOX : MailboxNames.encode(fullName);
     return quote(wire);
+  }
+
+  /**
+   * A folder name as this connection writes it: UTF-8 in a quoted string once UTF8=ACCEPT is enabled
+   * (RFC 6855 section 3), modified UTF-7 otherwise (see {@link #mailbox(String)}).
+   */
+  String name(String fullName) {
+    return utf8() && !fullName.equalsIgnoreCase(Folder.INBOX) ? quote(fullName) : mailbox(fullName);
+  }
+
+  /** True once UTF8=ACCEPT is enabled: folder names and strings travel as UTF-8. */
+  boolean utf8() {
+    return enabled("UTF8=ACCEPT");
   }
 
   /** An IMAP quoted string of 7-bit text (RFC 3501 section 4.3). */
@@ -248,7 +270,7 @@ final class ImapChannel implements Closeable {
     }
     FolderView fresh = new FolderView(folder.fullName());
     view = null; // a SELECT that fails leaves no folder selected (RFC 3501 section 6.3.1)
-    String command = "SELECT " + mailbox(folder.fullName()) + (enabled("CONDSTORE") || enabled("QRESYNC")
+    String command = "SELECT " + name(folder.fullName()) + (enabled("CONDSTORE") || enabled("QRESYNC")
         || !has("CONDSTORE") ? "" : " (CONDSTORE)");
     try {
       ImapResponse done = session.execute(command, fresh::apply);
@@ -285,7 +307,7 @@ final class ImapChannel implements Closeable {
     view = null;
     Map<Long, Set<String>> changed = new HashMap<>();
     Set<Long> vanished = new HashSet<>();
-    String command = "SELECT " + mailbox(folder.fullName()) + " (QRESYNC (" + uidValidity + " " + modSeq + "))";
+    String command = "SELECT " + name(folder.fullName()) + " (QRESYNC (" + uidValidity + " " + modSeq + "))";
     try {
       ImapResponse done = session.execute(command, r -> {
         fresh.apply(r);
@@ -326,7 +348,7 @@ final class ImapChannel implements Closeable {
       if (has("UNSELECT")) {
         session.execute("UNSELECT", r -> { });
       } else {
-        session.execute("EXAMINE " + mailbox(v.name()), r -> { });
+        session.execute("EXAMINE " + name(v.name()), r -> { });
         session.execute("CLOSE", r -> { });
       }
     } catch (MailCommandException e) {

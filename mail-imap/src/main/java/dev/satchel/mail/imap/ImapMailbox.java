@@ -279,7 +279,7 @@ final class ImapMailbox implements Mailbox {
     ensureOpen();
     List<ListEntry> out = new ArrayList<>();
     channel.run(command, r -> {
-      ListEntry e = ImapReplies.listEntry(r, false);
+      ListEntry e = ImapReplies.listEntry(r, channel.utf8());
       if (e != null) {
         out.add(e);
       } else if (r.problem() != null && r.raw().regionMatches(true, 0, "* LIST", 0, 6)) {
@@ -304,7 +304,7 @@ final class ImapMailbox implements Mailbox {
     if (fullName.equalsIgnoreCase(Folder.INBOX)) {
       return Optional.of(inbox());
     }
-    List<ListEntry> entries = listEntries("LIST \"\" " + ImapChannel.mailbox(fullName));
+    List<ListEntry> entries = listEntries("LIST \"\" " + channel.name(fullName));
     return SpecialFolders.resolveEntries(entries).folders().stream().filter(f -> f.fullName().equals(fullName)).findFirst();
   }
 
@@ -321,7 +321,7 @@ final class ImapMailbox implements Mailbox {
   @Override
   public void setSubscribed(Folder folder, boolean subscribed) {
     ensureOpen();
-    channel.run((subscribed ? "SUBSCRIBE " : "UNSUBSCRIBE ") + ImapChannel.mailbox(folder.fullName()), r -> { });
+    channel.run((subscribed ? "SUBSCRIBE " : "UNSUBSCRIBE ") + channel.name(folder.fullName()), r -> { });
   }
 
   @Override
@@ -329,7 +329,7 @@ final class ImapMailbox implements Mailbox {
     Folder check = Folder.named(fullName);
     ensureOpen();
     String name = inPersonalNamespace(check.fullName());
-    channel.run("CREATE " + ImapChannel.mailbox(name), r -> { });
+    channel.run("CREATE " + channel.name(name), r -> { });
     return folder(name).orElse(Folder.named(name));
   }
 
@@ -356,7 +356,7 @@ final class ImapMailbox implements Mailbox {
       channel.unselect();
     }
     String name = inPersonalNamespace(check.fullName());
-    channel.run("RENAME " + ImapChannel.mailbox(folder.fullName()) + " " + ImapChannel.mailbox(name), r -> { });
+    channel.run("RENAME " + channel.name(folder.fullName()) + " " + channel.name(name), r -> { });
     return folder(name).orElse(Folder.named(name));
   }
 
@@ -369,7 +369,7 @@ final class ImapMailbox implements Mailbox {
     if (channel.isSelected(folder)) {
       channel.unselect();
     }
-    channel.run("DELETE " + ImapChannel.mailbox(folder.fullName()), r -> { });
+    channel.run("DELETE " + channel.name(folder.fullName()), r -> { });
   }
 
   @Override
@@ -388,8 +388,8 @@ final class ImapMailbox implements Mailbox {
     String items = modseq ? "(MESSAGES UNSEEN UIDVALIDITY UIDNEXT HIGHESTMODSEQ)" : "(MESSAGES UNSEEN UIDVALIDITY UIDNEXT)";
     Map<String, Long> got = new HashMap<>();
     @Nullable String[] answer = {null};
-    channel.run("STATUS " + ImapChannel.mailbox(folder.fullName()) + " " + items, r -> {
-      StatusReply s = ImapReplies.status(r, false);
+    channel.run("STATUS " + channel.name(folder.fullName()) + " " + items, r -> {
+      StatusReply s = ImapReplies.status(r, channel.utf8());
       if (s != null && s.name().equals(folder.fullName())) {
         got.putAll(s.items());
         answer[0] = r.raw();
@@ -497,7 +497,7 @@ final class ImapMailbox implements Mailbox {
   public List<Uid> search(Folder folder, SearchQuery query) {
     refreshIfSelected(folder);
     long validity = uidValidity(folder);
-    ImapCommand c = EngineSearch.compile(query, false);
+    ImapCommand c = EngineSearch.compile(query, channel.utf8());
     List<long[]> parts = new ArrayList<>();
     channel.run(c, r -> parts.add(channel.searchUids(r)));
     long[] uids = seen(merge(parts));
@@ -694,7 +694,7 @@ final class ImapMailbox implements Mailbox {
     }
     long[] n = uidNumbers(from, uids, "UID COPY");
     List<ImapResponse> answers = new ArrayList<>();
-    answers.add(channel.run(from, "UID COPY " + UidSet.format(n) + " " + ImapChannel.mailbox(to.fullName()), answers::add));
+    answers.add(channel.run(from, "UID COPY " + UidSet.format(n) + " " + channel.name(to.fullName()), answers::add));
     return mapped(answers, uidOrder(from, uids));
   }
 
@@ -734,7 +734,7 @@ final class ImapMailbox implements Mailbox {
     }
     long[] n = uidNumbers(from, uids, "UID MOVE");
     String set = UidSet.format(n);
-    String target = ImapChannel.mailbox(to.fullName());
+    String target = channel.name(to.fullName());
     List<ImapResponse> answers = new ArrayList<>();
     if (has("MOVE")) {
       answers.add(channel.run(from, "UID MOVE " + set + " " + target, answers::add));
@@ -778,11 +778,30 @@ final class ImapMailbox implements Mailbox {
   public Optional<Uid> append(Folder folder, OutgoingMessage message, Set<Flag> flags) {
     ensureOpen();
     byte[] bytes = MimeWriter.toBytes(message);
-    ImapCommand c = ImapCommand.of("APPEND " + ImapChannel.mailbox(folder.fullName()) + " " + Imap.flagList(flags) + " ")
-        .literal(bytes);
+    ImapCommand c = ImapCommand.of("APPEND " + channel.name(folder.fullName()) + " " + Imap.flagList(flags) + " ");
+    if (channel.utf8() && eightBitHeader(bytes)) {
+      c.add("UTF8 (").literal8(bytes).add(")"); // RFC 6855 section 4: UTF-8 header fields need this form
+    } else {
+      c.literal(bytes);
+    }
     ImapResponse done = channel.run(c, r -> { });
     AppendUid id = ImapReplies.appendUid(done);
     return id == null ? Optional.empty() : Optional.of(new Uid.Imap(id.uidValidity(), id.uid()));
+  }
+
+  /** True when the header section (up to the first empty line) holds a byte above 127. */
+  static boolean eightBitHeader(byte[] message) {
+    for (int i = 0; i < message.length; i++) {
+      byte b = message[i];
+      if (b < 0) {
+        return true;
+      }
+      if (b == '\n' && (i + 1 < message.length && message[i + 1] == '\n'
+          || i + 2 < message.length && message[i + 1] == '\r' && message[i + 2] == '\n')) {
+        return false;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -22,8 +22,8 @@ public final class ImapCommand {
   /** Command text, sent as UTF-8. */
   record Text(String text) implements Part {}
 
-  /** A literal's bytes. */
-  record Literal(byte[] bytes) implements Part {}
+  /** A literal's bytes; {@code binary} for a literal8 ({@code ~{n}}, RFC 3516 / RFC 6855). */
+  record Literal(byte[] bytes, boolean binary) implements Part {}
 
   private final List<Part> parts = new ArrayList<>();
   private final StringBuilder pending = new StringBuilder();
@@ -66,7 +66,17 @@ public final class ImapCommand {
   /** Appends a literal of {@code bytes} (not copied: do not change them afterwards). */
   public ImapCommand literal(byte[] bytes) {
     flushText();
-    parts.add(new Literal(bytes));
+    parts.add(new Literal(bytes, false));
+    return this;
+  }
+
+  /**
+   * Appends a literal8 of {@code bytes} ({@code ~{n}}), which may hold any octet: the form RFC 6855
+   * requires for a message with UTF-8 header fields in {@code APPEND ... UTF8 (~{n} ...)}.
+   */
+  public ImapCommand literal8(byte[] bytes) {
+    flushText();
+    parts.add(new Literal(bytes, true));
     return this;
   }
 

@@ -347,9 +347,10 @@ public final class ImapSession implements Closeable {
           traced.append(t.text());
           continue;
         }
-        byte[] bytes = ((ImapCommand.Literal) part).bytes();
+        ImapCommand.Literal literal = (ImapCommand.Literal) part;
+        byte[] bytes = literal.bytes();
         boolean wait = !(nonSync || (nonSyncSmall && bytes.length <= 4096));
-        String marker = "{" + bytes.length + (wait ? "}" : "+}");
+        String marker = (literal.binary() ? "~{" : "{") + bytes.length + (wait ? "}" : "+}");
         out.write((marker + "\r\n").getBytes(StandardCharsets.US_ASCII));
         traced.append(marker);
         if (wait) {
