@@ -42,6 +42,9 @@ final class EngineMessageReader {
   /** The first problem of a message that had to be fetched whole. */
   static final String WHOLE = "the server's ENVELOPE or BODYSTRUCTURE for this message could not be parsed;"
       + " the message was fetched whole and parsed by Satchel";
+  /** The most a message fetched whole (because its structure could not be read) may hold: 64 MiB. */
+  static final int WHOLE_LIMIT = 64 * 1024 * 1024;
+
   /** What the first FETCH asks for. */
   static final String ITEMS = "UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER]";
 
@@ -128,10 +131,16 @@ final class EngineMessageReader {
     long size = EngineFetch.item(items, "RFC822.SIZE") instanceof ImapValue.Atom a ? a.number() : -1;
     byte[] raw;
     try (InputStream in = source.open("", size)) {
-      raw = in.readAllBytes();
+      raw = in.readNBytes(WHOLE_LIMIT + 1);
     } catch (IOException e) {
       throw new MailCommandException("fetch UID " + uid, "the server's answers for message UID " + uid + " in "
           + folderName + " could not be parsed, not even the whole message: " + e.getMessage(), e);
+    }
+    if (raw.length > WHOLE_LIMIT) {
+      // held in memory to be parsed: a server streaming without end (or a huge message) stops here
+      throw new MailCommandException("fetch UID " + uid, "the server's answers for message UID " + uid + " in "
+          + folderName + " could not be parsed, and the message is larger than " + WHOLE_LIMIT + " bytes, the most"
+          + " Satchel reads whole to parse it; read it with openRaw", null);
     }
     Message m = MimeReader.read(new ByteArrayInputStream(raw), new Uid.Imap(uidValidity, uid));
     MessageSummary s = EngineFetch.summary(items, uidValidity, new AddressCache(), null);
