@@ -598,7 +598,9 @@ public final class ImapSession implements Closeable {
       while (done == null) {
         Ahead first = pending.pollFirst();
         if (first == null) {
-          throw new IllegalStateException("commands sent ahead were lost"); // cannot happen: this one is queued
+          // only after a failure that closed the connection while an earlier batch was read
+          throw new MailConnectionException("pipeline failed: the connection to " + server
+              + " was closed before these answers were read");
         }
         first.done = readCompletions(first.tags, first.untagged);
       }
