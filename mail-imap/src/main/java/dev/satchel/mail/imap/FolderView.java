@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * message count may be read from any thread.
  */
 final class FolderView {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FolderView.class);
   private final String name;
   private long uidValidity;
   private long uidNext = -1;
@@ -108,6 +109,11 @@ final class FolderView {
         return changed; // some servers repeat an unchanged EXISTS on every NOOP: not news
       }
       if (verb.is("EXPUNGE")) {
+        if (number < 1 || number > exists) {
+          // the count cannot be trusted any more; the next SELECT or NOOP's EXISTS sets it again
+          LOG.warn("the server expunged message number {} in {}, which holds {} messages as far as it said",
+              n.text(), name, exists);
+        }
         exists = Math.max(0, exists - 1);
         return true;
       }

@@ -127,8 +127,14 @@ final class ImapSummaries {
         ImapValue.ListValue items = EngineFetch.fetchItems(r);
         if (items != null && complete(items) && EngineFetch.uid(items) > 0 && r.item(0) instanceof ImapValue.Atom n) {
           long seq = n.number();
-          if (seq >= lo && seq <= hi && bySeq[(int) (seq - lo)] == null) {
-            bySeq[(int) (seq - lo)] = EngineFetch.summary(items, validity, cache, r.problem());
+          if (seq >= lo && seq <= hi) {
+            MessageSummary had = bySeq[(int) (seq - lo)];
+            if (had == null) {
+              bySeq[(int) (seq - lo)] = EngineFetch.summary(items, validity, cache, r.problem());
+            } else if (uidOf(had) != EngineFetch.uid(items)) {
+              LOG.warn("the server answered message number {} in {} twice, as UID {} and as UID {}; the first answer"
+                  + " is kept", seq, folder.fullName(), uidOf(had), EngineFetch.uid(items));
+            }
           }
         }
       });

@@ -100,14 +100,7 @@ final class Pop3Session implements Closeable {
    * @throws MailAuthenticationException when the login is refused or no allowed way to log in is offered
    */
   static Pop3Session open(MailSettings settings, WireLimits limits) {
-    Deadline deadline = Deadline.in(settings.operationTimeout());
-    WireConnection c;
-    try {
-      c = WireConnection.open(settings.server(), settings.tls(), settings.connectTimeout(), settings.readTimeout(),
-          settings.writeTimeout(), deadline);
-    } catch (IOException e) {
-      throw MailExceptions.translateConnect(settings.server(), e);
-    }
+    WireConnection c = WireConnection.connect(settings, settings.operationTimeout());
     Pop3Session s = new Pop3Session(settings, limits, c);
     try {
       s.greetAndLogin();

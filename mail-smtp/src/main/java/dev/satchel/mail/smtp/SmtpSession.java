@@ -87,14 +87,7 @@ final class SmtpSession implements Closeable {
    *     way to use them (then they are not sent)
    */
   static SmtpSession open(MailSettings settings, @Nullable ProtocolTrace trace) {
-    Deadline deadline = Deadline.in(settings.operationTimeout());
-    WireConnection c;
-    try {
-      c = WireConnection.open(settings.server(), settings.tls(), settings.connectTimeout(), settings.readTimeout(),
-          settings.writeTimeout(), deadline);
-    } catch (IOException e) {
-      throw MailExceptions.translateConnect(settings.server(), e);
-    }
+    WireConnection c = WireConnection.connect(settings, settings.operationTimeout());
     SmtpSession s = new SmtpSession(settings, c, trace);
     try {
       s.greetAndLogin();

@@ -73,6 +73,22 @@ public final class WireConnection implements Closeable {
   }
 
   /**
+   * Connects to the server of {@code settings} with its TLS options and timeouts, within a deadline of
+   * {@code operationTimeout}: the first step of every protocol session.
+   *
+   * @throws dev.satchel.mail.MailConnectionException when the connection or the TLS handshake fails,
+   *     times out or passes the deadline (translated by {@code MailExceptions.translateConnect})
+   */
+  public static WireConnection connect(dev.satchel.mail.MailSettings settings, Duration operationTimeout) {
+    try {
+      return open(settings.server(), settings.tls(), settings.connectTimeout(), settings.readTimeout(),
+          settings.writeTimeout(), Deadline.in(operationTimeout));
+    } catch (IOException e) {
+      throw dev.satchel.mail.internal.MailExceptions.translateConnect(settings.server(), e);
+    }
+  }
+
+  /**
    * Connects to {@code server}; for {@link Security#TLS} also completes the TLS handshake. STARTTLS
    * is the protocol engine's to ask for; then it calls {@link #startTls()}.
    *

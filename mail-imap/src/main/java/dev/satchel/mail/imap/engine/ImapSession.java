@@ -76,14 +76,7 @@ public final class ImapSession implements Closeable {
    *     offered
    */
   public static ImapSession open(MailSettings settings, Duration operationTimeout) {
-    Deadline deadline = Deadline.in(operationTimeout);
-    WireConnection c;
-    try {
-      c = WireConnection.open(settings.server(), settings.tls(), settings.connectTimeout(), settings.readTimeout(),
-          settings.writeTimeout(), deadline);
-    } catch (IOException e) {
-      throw MailExceptions.translateConnect(settings.server(), e);
-    }
+    WireConnection c = WireConnection.connect(settings, operationTimeout);
     ImapSession s = new ImapSession(settings, operationTimeout, c);
     try {
       s.greetAndLogin();
