@@ -3,11 +3,11 @@ package dev.satchel.mail.internal;
 import java.io.IOException;
 
 /**
- * A mail server announced or sent more than a {@link WireLimits} limit allows. Thrown by the input
- * stream guards ({@link ImapResponseGuard}, {@link Pop3ResponseGuard}) before the protocol layer
- * sees the offending bytes, so nothing is allocated for them; the connection cannot be used after
- * it. The message says what the server sent and the limit, for example "the server announced a
- * literal of 1500000000 bytes; the limit is 67108864 (maxLiteral)".
+ * A mail server announced or sent more than a limit allows ({@link WireLimits}, or a protocol
+ * engine's own). Thrown by the engines' readers before anything is allocated for the offending
+ * bytes; the connection cannot be used after it. The message says what the server sent and the
+ * limit, for example "the server announced a literal of 1500000000 bytes; the limit is 67108864
+ * (maxLiteral)".
  */
 public final class ServerLimitException extends IOException {
   private static final long serialVersionUID = 1L;
