@@ -202,15 +202,17 @@ final class Pop3Session implements Closeable {
       }
       String token = OAuth2Tokens.token(oauth, false, server);
       register(user, token);
-      Status done = authenticate(SaslClient.start(mechanism, user, token, server.host(), server.port()));
+      SaslClient sasl = SaslClient.start(mechanism, user, token, server.host(), server.port());
+      Status done = authenticate(sasl);
       if (!done.ok()) {
         TRACE.debug("{}: OAuth2 token refused; asking for a fresh one", server);
         String fresh = OAuth2Tokens.token(oauth, true, server);
         register(user, fresh);
-        done = authenticate(SaslClient.start(mechanism, user, fresh, server.host(), server.port()));
+        sasl = SaslClient.start(mechanism, user, fresh, server.host(), server.port());
+        done = authenticate(sasl);
       }
       if (!done.ok()) {
-        throw MailExceptions.authenticationFailed(server, done.text(), null);
+        throw MailExceptions.authenticationFailed(server, done.text() + sasl.errorDetail(), null);
       }
       return;
     }

@@ -77,9 +77,11 @@ class Pop3XOAuth2Test {
       RecordingTokens tokens = new RecordingTokens();
       assertThatThrownBy(() -> Mailbox.connect(settings(server.port(), tokens)))
           .isInstanceOf(MailAuthenticationException.class)
+          .hasMessageContaining("the server's OAuth2 error: status=401, schemes=bearer, scope=mail")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("stale-token").doesNotContain("fresh-token"));
       assertThat(tokens.requests).as("one refresh, never a loop").containsExactly(false, true);
       assertThat(server.tokensSeen).containsExactly("stale-token", "fresh-token");
+      assertThat(server.malformed).isEmpty();
     }
   }
 

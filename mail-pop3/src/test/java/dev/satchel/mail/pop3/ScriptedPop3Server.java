@@ -90,6 +90,18 @@ final class ScriptedPop3Server implements AutoCloseable {
             }
           }
           authenticated = check(response.strip());
+          if (!authenticated) {
+            // as Gmail and Dovecot do: the error report as a challenge, which the client ends with an empty line
+            send(out, "+ " + java.util.Base64.getEncoder().encodeToString(
+                "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"mail\"}".getBytes(StandardCharsets.UTF_8)));
+            String end = in.readLine();
+            if (end == null) {
+              return;
+            }
+            if (!end.isEmpty()) {
+              malformed.add("not an empty line after the error challenge: " + end);
+            }
+          }
           send(out, authenticated ? "+OK logged in" : "-ERR [AUTH] invalid credentials");
         }
         case "USER", "PASS", "APOP" -> send(out, "-ERR only AUTH XOAUTH2 here");

@@ -49,6 +49,12 @@ import org.jspecify.annotations.Nullable;
  * from any thread.
  */
 final class SmtpSession implements Closeable {
+  /** What the last SASL exchange's OAuth2 error report said ({@link SaslClient#errorDetail()}). */
+  private String saslErrorDetail = "";
+
+  /** The longest AUTH command line with its initial response, CRLF included (RFC 4954 section 4). */
+  private static final int MAX_AUTH_LINE = 512;
+
   /** The longest reply line accepted, in bytes (RFC 5321 allows 512). */
   static final int MAX_LINE = 64 * 1024;
   /** The most lines in one reply (an EHLO answer has a few dozen). */
@@ -197,7 +203,7 @@ final class SmtpSession implements Closeable {
           + Secrets.redact(done.shortDisplay()) + ")");
     }
     if (!done.positive()) {
-      throw MailExceptions.authenticationFailed(server, done.display(), null);
+      throw MailExceptions.authenticationFailed(server, done.display() + saslErrorDetail, null);
     }
   }
 
@@ -207,10 +213,18 @@ final class SmtpSession implements Closeable {
       trace.addSecret(user, secret);
     }
     SaslClient sasl = SaslClient.start(mechanism, user, secret, server.host(), server.port());
+    saslErrorDetail = "";
     byte[] initial = sasl.initialResponse();
     String command = "AUTH " + mechanism.wireName();
-    if (initial != null) {
-      write(command + " " + (initial.length == 0 ? "=" : b64(initial)), command + " [redacted]");
+    String initialWire = initial == null ? null : initial.length == 0 ? "=" : b64(initial);
+    // RFC 4954 section 4: an initial response that would take the AUTH line past 512 octets (an
+    // OAuth2 token usually does) goes after the server's first 334 instead.
+    String deferred = null;
+    if (initialWire != null && command.length() + 1 + initialWire.length() + 2 > MAX_AUTH_LINE) {
+      deferred = initialWire;
+    }
+    if (initialWire != null && deferred == null) {
+      write(command + " " + initialWire, command + " [redacted]");
     } else {
       write(command, command);
     }
@@ -218,9 +232,15 @@ final class SmtpSession implements Closeable {
     for (int step = 0; step < 10; step++) {
       Reply r = read("login");
       if (r.code() != 334) {
+        saslErrorDetail = sasl.errorDetail();
         return r;
       }
-      write(b64(sasl.respond(decode(r.text()))), "[redacted]");
+      if (deferred != null) {
+        write(deferred, "[redacted]");
+        deferred = null;
+      } else {
+        write(b64(sasl.respond(decode(r.text()))), "[redacted]");
+      }
       flush("login");
     }
     abort();

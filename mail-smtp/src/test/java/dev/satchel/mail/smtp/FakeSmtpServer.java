@@ -50,6 +50,8 @@ final class FakeSmtpServer implements AutoCloseable {
   final AtomicInteger connections = new AtomicInteger();
   final AtomicBoolean authAttempted = new AtomicBoolean();
   final List<String> authMechanisms = new CopyOnWriteArrayList<>();
+  /** Per AUTH command: its whole line length, and whether the initial response was on it. */
+  final List<String> authLines = new java.util.concurrent.CopyOnWriteArrayList<>();
   final List<String> mailCommands = new CopyOnWriteArrayList<>();
   final List<String> rcptCommands = new CopyOnWriteArrayList<>();
   final AtomicInteger dataCommands = new AtomicInteger();
@@ -152,6 +154,7 @@ final class FakeSmtpServer implements AutoCloseable {
     String[] parts = line.split(" ");
     String mech = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
     authMechanisms.add(mech);
+    authLines.add(line.length() + (parts.length > 2 ? " with initial response" : " without initial response"));
     boolean ok;
     if (mech.equals("PLAIN")) {
       String resp = parts.length > 2 ? parts[2] : challenge(out, in, "");

@@ -220,6 +220,31 @@ class SmtpFailureTest {
   }
 
   @Test
+  void aLongTokenGoesAfterTheFirst334SoTheAuthLineStaysWithin512Octets() {
+    String longToken = "eyJ" + "a".repeat(1_400);   // access tokens of Microsoft and Google run to 1-2 KB
+    server.acceptedToken = longToken;
+    MailSettings oauth = TestServers.plain(server.port())
+        .credentials(Credentials.oauth2("user@fake.test", force -> longToken))
+        .build();
+    try (Transport smtp = Transport.connect(oauth)) {
+      assertThat(smtp.send(message("bob@fake.test")).isComplete()).isTrue();
+    }
+    assertThat(server.authLines).containsExactly("12 without initial response");
+  }
+
+  @Test
+  void aShortTokenTravelsOnTheAuthLine() {
+    server.acceptedToken = TestServers.FRESH_TOKEN;
+    MailSettings oauth = TestServers.plain(server.port())
+        .credentials(Credentials.oauth2("user@fake.test", force -> TestServers.FRESH_TOKEN))
+        .build();
+    try (Transport smtp = Transport.connect(oauth)) {
+      assertThat(smtp.send(message("bob@fake.test")).isComplete()).isTrue();
+    }
+    assertThat(server.authLines).singleElement().asString().endsWith(" with initial response");
+  }
+
+  @Test
   void oauthTokenRefusedTwiceIsAnAuthenticationFailure() {
     server.acceptedToken = "never-matches";
     MailSettings oauth = TestServers.plain(server.port())

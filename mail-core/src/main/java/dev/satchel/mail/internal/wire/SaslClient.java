@@ -147,6 +147,33 @@ public final class SaslClient {
     return serverError;
   }
 
+  /**
+   * The server's OAuth2 error report in words for an exception message, for example
+   * {@code " (the server's OAuth2 error: status=invalid_token, scope=https://mail.google.com/)"}, or
+   * an empty string when there was none. Only the string members {@code status}, {@code schemes} and
+   * {@code scope} of the report (RFC 7628 section 3.2.2; Google's and Microsoft's XOAUTH2) are taken,
+   * each cut to 200 characters; anything else in it is left out.
+   */
+  public String errorDetail() {
+    String report = serverError;
+    if (report == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String key : List.of("status", "schemes", "scope")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("\"" + key + "\"\\s*:\\s*(?:\"([^\"\\\\]{0,200})\"|(\\d{1,9}))").matcher(report);
+      if (m.find()) {
+        String value = m.group(1) != null ? m.group(1) : m.group(2);
+        out.append(out.length() == 0 ? "" : ", ").append(key).append('=').append(value);
+      }
+    }
+    if (out.length() == 0) {
+      return " (the server sent an OAuth2 error report Satchel could not read)";
+    }
+    return " (the server's OAuth2 error: " + out + ")";
+  }
+
   /** RFC 5801 saslname: "," and "=" escaped. */
   static String saslName(String name) {
     return name.replace("=", "=3D").replace(",", "=2C");

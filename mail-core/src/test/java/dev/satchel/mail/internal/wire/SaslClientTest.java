@@ -54,4 +54,23 @@ class SaslClientTest {
     assertThat(b.respond("{\"status\":\"invalid_token\"}".getBytes(StandardCharsets.UTF_8))).containsExactly(1);
     assertThat(b.serverError()).contains("invalid_token");
   }
+
+  @Test
+  void theServersOAuth2ErrorReportIsPutInWordsFromItsKnownMembersOnly() {
+    SaslClient google = SaslClient.start(Mechanism.XOAUTH2, "alice@example.test", "tok", "imap.example.test", 993);
+    assertThat(google.errorDetail()).isEmpty();
+    google.respond("{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(google.errorDetail())
+        .isEqualTo(" (the server's OAuth2 error: status=401, schemes=bearer, scope=https://mail.google.com/)");
+
+    SaslClient bearer = SaslClient.start(Mechanism.OAUTHBEARER, "alice@example.test", "tok", "imap.example.test", 993);
+    bearer.respond("{ \"status\" : 400, \"openid-configuration\": \"https://x.test/.well-known\" }"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(bearer.errorDetail()).isEqualTo(" (the server's OAuth2 error: status=400)");
+
+    SaslClient garbage = SaslClient.start(Mechanism.XOAUTH2, "alice@example.test", "tok", "imap.example.test", 993);
+    garbage.respond("not json at all".getBytes(StandardCharsets.UTF_8));
+    assertThat(garbage.errorDetail()).isEqualTo(" (the server sent an OAuth2 error report Satchel could not read)");
+  }
 }

@@ -158,8 +158,11 @@ public final class ImapSession implements Closeable {
     secrets = Secrets.register(user, secret);
     SaslClient.Mechanism mechanism = SaslClient.choose(credentials, mechanisms).orElse(null);
     ImapResponse done;
+    String oauthError = "";
     if (mechanism != null) {
-      done = authenticate(SaslClient.start(mechanism, user, secret, server.host(), server.port()));
+      SaslClient sasl = SaslClient.start(mechanism, user, secret, server.host(), server.port());
+      done = authenticate(sasl);
+      oauthError = sasl.errorDetail();
     } else if (credentials instanceof Credentials.OAuth2) {
       throw new MailAuthenticationException(server + " does not offer OAuth2 (no AUTH=XOAUTH2 or AUTH=OAUTHBEARER in its"
           + " capabilities), so the OAuth2 token was not sent; use password credentials (an app password) for this server",
@@ -176,10 +179,12 @@ public final class ImapSession implements Closeable {
       Secrets.Registration refreshed = Secrets.register(user, fresh);
       secrets.close();
       secrets = refreshed;
-      done = authenticate(SaslClient.start(mechanism, user, fresh, server.host(), server.port()));
+      SaslClient sasl = SaslClient.start(mechanism, user, fresh, server.host(), server.port());
+      done = authenticate(sasl);
+      oauthError = sasl.errorDetail();
     }
     if (!done.is("OK")) {
-      throw MailExceptions.authenticationFailed(server, done.text(), null);
+      throw MailExceptions.authenticationFailed(server, done.text() + oauthError, null);
     }
     capabilities.clear();
     takeCapabilities(done.code());
