@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Parameters;
     description = {"Check why mail settings do not work, and say how to fix it.",
         "Finds the settings for an address (--server, the registry, then autodiscovery) and checks each server:",
         "DNS, TCP, TLS and its certificate, STARTTLS, capabilities, and - with a password - login and quota.",
-        "The password comes from $SATCHEL_PASSWORD (see --password-env), --password-stdin or --ask-password."},
+        "The password comes from $SATCHEL_PASSWORD (see --password-env), --password-stdin or --ask-password.",
+        "An account that takes only OAuth2 is told so, and no password is sent to it."},
     footer = {"", "Exit code 0 when every check passed (warnings allowed), 1 when a check failed."})
 final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
   /** The doctor's default for every wait: connect, TLS, each answer. */
@@ -81,6 +83,7 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
     Accounts.Resolution resolution = Accounts.resolve(account, email);
     out.println("Settings from: " + resolution.origin());
     MailProvider provider = resolution.provider();
+    boolean oauth2Only = provider != null && provider.authentication() == Authentication.OAUTH2;
     if (provider != null && provider.authentication() != Authentication.PASSWORD) {
       out.println("Login with: " + loginKind(provider.authentication()));
     }
@@ -94,11 +97,21 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
     char[] password = null;
     Accounts.Target firstTrusted = targets.stream().filter(Accounts.Target::trusted).findFirst().orElse(null);
     if (firstTrusted != null) {
-      password = Accounts.password(satchel.io, account, firstTrusted, false, askPassword);
+      // an OAuth2-only account gets no password prompt: the password could not be used
+      password = Accounts.password(satchel.io, account, firstTrusted, false, askPassword && !oauth2Only);
     }
     String trust = account.trustPem != null ? "the certificates in " + account.trustPem : "the JDK's default trust store";
     int failures = 0;
     int warnings = 0;
+    List<Check> secret = secretChecks(provider, email, password != null);
+    if (!secret.isEmpty()) {
+      out.println();
+      for (Check c : secret) {
+        print(out, c);
+        failures += c.status() == Check.Status.FAIL ? 1 : 0;
+        warnings += c.status() == Check.Status.WARN ? 1 : 0;
+      }
+    }
     for (Accounts.Target target : targets) {
       out.println();
       out.println(target.server().protocol() + " " + target.server().host() + ":" + target.server().port() + " ("
@@ -131,6 +144,9 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
     if (!target.trusted()) {
       return List.of(Check.skip("login", "not tried: these settings came from " + target.origin()
           + "; confirm the server with --server to send a password there"));
+    }
+    if (provider != null && provider.authentication() == Authentication.OAUTH2) {
+      return List.of(Check.skip("login", "not tried: " + provider.name() + " accepts only OAuth2, not a password (see above)"));
     }
     if (password == null) {
       return List.of(Check.skip("login", "not tried: no password (set " + account.passwordEnv
@@ -167,6 +183,56 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
       checks.add(Check.fail("login", "not possible: " + Satchel.oneLine(e.getMessage()), null));
     }
     return checks;
+  }
+
+  /**
+   * What the account takes as a secret, said before any login is tried: an OAuth2-only account fails
+   * here when a password was given (it would only be refused), and an account that wants an app
+   * password or authorization code says so.
+   */
+  private static List<Check> secretChecks(@Nullable MailProvider provider, EmailAddress email, boolean passwordGiven) {
+    if (provider == null) {
+      return List.of();
+    }
+    String signIn = "run `satchel login " + email.address() + "` to sign in with OAuth2";
+    String facts = provider.oauth2().isPresent()
+        ? "; `satchel providers " + email.address() + "` shows the OAuth2 endpoints, scopes and what to register first"
+        : "";
+    switch (provider.authentication()) {
+      case OAUTH2 -> {
+        String needs = "this account needs OAuth2 rather than a password: " + provider.name() + " refuses password logins";
+        if (passwordGiven) {
+          return List.of(Check.fail("password", needs + ", so satchel does not send the password you gave", signIn + facts));
+        }
+        return List.of(Check.info("password", needs + "; " + signIn));
+      }
+      case APP_PASSWORD, AUTHORIZATION_CODE -> {
+        if (!passwordGiven) {
+          return List.of();
+        }
+        String kind = provider.authentication() == Authentication.APP_PASSWORD
+            ? "an app password" : "the authorization code issued in the web settings";
+        String where = secretNote(provider).map(n -> " (" + n + ")").orElse("");
+        String oauth2 = provider.oauth2().isPresent() ? "; or " + signIn : "";
+        return List.of(Check.info("password", "the password must be " + kind + where + ": " + provider.name()
+            + " refuses the account password from mail programs" + oauth2));
+      }
+      default -> {
+        return List.of();
+      }
+    }
+  }
+
+  /** The link of the provider's first setup note about its login secret, if any. */
+  private static Optional<String> secretNote(MailProvider provider) {
+    return provider.setupNotes().stream()
+        .filter(n -> n.link().isPresent())
+        .filter(n -> {
+          String t = n.text().toLowerCase(Locale.ROOT);
+          return t.contains("password") || t.contains("authorization code");
+        })
+        .map(n -> n.link().orElseThrow().toString())
+        .findFirst();
   }
 
   private static Check quota(Mailbox mailbox) {
@@ -219,7 +285,7 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
     return switch (a) {
       case PASSWORD -> "the account password";
       case APP_PASSWORD -> "an app password";
-      case OAUTH2 -> "OAuth2 (not possible with the satchel command; passwords only)";
+      case OAUTH2 -> "OAuth2 only (no password)";
       case AUTHORIZATION_CODE -> "an authorization code from the web settings";
       case NOT_OFFERED -> "nothing: the provider offers no login for mail programs";
     };

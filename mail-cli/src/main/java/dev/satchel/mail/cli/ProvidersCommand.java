@@ -1,15 +1,18 @@
 package dev.satchel.mail.cli;
 
 import dev.satchel.mail.EmailAddress;
+import dev.satchel.mail.Protocol;
 import dev.satchel.mail.providers.Access;
 import dev.satchel.mail.providers.Authentication;
 import dev.satchel.mail.providers.Autodiscovery;
 import dev.satchel.mail.providers.Discovery;
 import dev.satchel.mail.providers.MailProvider;
 import dev.satchel.mail.providers.MailProviders;
+import dev.satchel.mail.providers.OAuth2Facts;
 import dev.satchel.mail.providers.ProviderServer;
 import dev.satchel.mail.providers.SetupNote;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +26,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code satchel providers}: the settings and setup notes the registry has for an address or domain. */
+/**
+ * {@code satchel providers}: the settings, setup notes and OAuth2 facts the registry has for an address
+ * or domain.
+ */
 @Command(mixinStandardHelpOptions = true, name = "providers", sortOptions = false,
-    description = {"Show the settings and setup notes for an address or domain.",
+    description = {"Show the settings, setup notes and OAuth2 facts for an address or domain.",
         "Looks the address or domain up in the built-in registry (--discover also searches the network);",
         "--all lists the whole registry."})
 final class ProvidersCommand implements Runnable, HasCommonOptions {
@@ -158,6 +164,30 @@ final class ProvidersCommand implements Runnable, HasCommonOptions {
         n.link().ifPresent(l -> out.println("      " + l));
       }
     }
+    p.oauth2().ifPresent(f -> oauth2Text(out, f));
+  }
+
+  private static void oauth2Text(PrintWriter out, OAuth2Facts f) {
+    out.println("  OAuth2:");
+    out.println("    authorization:  " + f.authorizationEndpoint());
+    out.println("    token:          " + f.tokenEndpoint());
+    out.println("    device flow:    " + f.deviceAuthorizationEndpoint().map(d -> d + (f.deviceFlowGrantsMail()
+        ? " (grants the mail scopes)" : " - does not grant the mail scopes: sign in through the browser"))
+        .orElse("none documented"));
+    f.tenant().ifPresent(t -> out.println("    tenant:         " + t
+        + " (for one tenant only, use its ID or domain in its place)"));
+    for (Protocol protocol : Protocol.values()) {
+      if (f.supports(protocol)) {
+        String label = "scopes " + protocol.name().toLowerCase(Locale.ROOT) + ":";
+        out.println(String.format(Locale.ROOT, "    %-15s %s", label, String.join(" ", f.scopes(protocol))));
+      }
+    }
+    if (!f.appOnlyScopes().isEmpty()) {
+      out.println("    app-only scope: " + String.join(" ", f.appOnlyScopes()));
+    }
+    out.println("    mechanisms:     " + String.join(", ", f.mechanisms()));
+    out.println("    note:           " + f.note());
+    out.println("    source:         " + f.source());
   }
 
   private static String serverLine(ProviderServer s, @Nullable EmailAddress address) {
@@ -203,6 +233,7 @@ final class ProvidersCommand implements Runnable, HasCommonOptions {
       n.link().ifPresent(l -> note.put("link", l.toString()));
       return note;
     }).toList());
+    p.oauth2().ifPresent(f -> m.put("oauth2", json(f)));
     if (discovery != null) {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("source", discovery.source().name().toLowerCase(Locale.ROOT));
@@ -210,6 +241,23 @@ final class ProvidersCommand implements Runnable, HasCommonOptions {
       d.put("trusted", discovery.trusted());
       m.put("discovery", d);
     }
+    return m;
+  }
+
+  private static Map<String, Object> json(OAuth2Facts f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("authorizationEndpoint", f.authorizationEndpoint().toString());
+    m.put("tokenEndpoint", f.tokenEndpoint().toString());
+    m.put("deviceAuthorizationEndpoint", f.deviceAuthorizationEndpoint().map(URI::toString).orElse(null));
+    m.put("deviceFlowGrantsMail", f.deviceFlowGrantsMail());
+    m.put("tenant", f.tenant().orElse(null));
+    Map<String, Object> scopes = new LinkedHashMap<>();
+    f.scopes().forEach((protocol, list) -> scopes.put(protocol.name().toLowerCase(Locale.ROOT), list));
+    m.put("scopes", scopes);
+    m.put("appOnlyScopes", f.appOnlyScopes());
+    m.put("mechanisms", f.mechanisms());
+    m.put("note", f.note());
+    m.put("source", f.source().toString());
     return m;
   }
 

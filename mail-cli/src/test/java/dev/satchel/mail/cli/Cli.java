@@ -4,12 +4,15 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Runs the satchel command in this JVM with captured output, a chosen environment and no terminal. */
 final class Cli {
   private final Map<String, String> env = new HashMap<>();
+  private final List<String> prompts = new ArrayList<>();
   private String stdin = "";
   private boolean terminal;
 
@@ -36,11 +39,19 @@ final class Cli {
     return this;
   }
 
+  /** The secret prompts shown so far (each answered with nothing). */
+  List<String> prompts() {
+    return List.copyOf(prompts);
+  }
+
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Io io = new Io(new PrintWriter(out, true), new PrintWriter(err, true),
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, prompt -> null, terminal);
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, prompt -> {
+          prompts.add(prompt);
+          return null;
+        }, terminal);
     int code = Satchel.run(io, args);
     return new Result(code, out.toString(), err.toString());
   }

@@ -185,6 +185,68 @@ class DoctorCommandTest {
   }
 
   @Test
+  void anOAuth2OnlyAccountWithAPasswordIsToldItNeedsOAuth2AndNoPasswordIsSent() {
+    Cli.Result r = new Cli().env("SATCHEL_PASSWORD", PASSWORD).run("doctor", "erin@hotmail.com", "--timeout", "5s",
+        "--server", spec(Protocol.IMAP, Security.NONE), "--server", spec(Protocol.SMTP, Security.NONE));
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.PROBLEMS);
+    assertThat(r.out())
+        .contains("Login with: OAuth2 only (no password)")
+        .containsPattern("FAIL\\s+password\\s+this account needs OAuth2 rather than a password: Outlook\\.com .* refuses password"
+            + " logins, so satchel does not send the password you gave")
+        .contains("fix: run `satchel login erin@hotmail.com` to sign in with OAuth2; `satchel providers erin@hotmail.com` shows"
+            + " the OAuth2 endpoints, scopes and what to register first")
+        .containsPattern("ok\\s+greeting\\s+\\* OK")
+        .containsPattern("skip\\s+login\\s+not tried: Outlook\\.com .* accepts only OAuth2, not a password")
+        .doesNotContain("logged in")
+        .doesNotContain("refused for")
+        .contains("1 check failed.");
+    assertThat(r.out().lines().filter(l -> l.contains("skip  login"))).hasSize(2);
+    assertThat(r.out() + r.err()).doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void anOAuth2OnlyAccountWithoutAPasswordIsToldHowToSignIn() {
+    Cli oauth2 = new Cli();
+    Cli plain = new Cli();
+    Cli.Result r = oauth2.run("doctor", "erin@onmicrosoft.com", "--timeout", "5s", "--ask-password",
+        "--server", spec(Protocol.IMAP, Security.NONE));
+    plain.run("doctor", alice.address(), "--timeout", "5s", "--ask-password", "--server", spec(Protocol.IMAP, Security.NONE));
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out())
+        .containsPattern("info\\s+password\\s+this account needs OAuth2 rather than a password: Microsoft 365 .* refuses"
+            + " password logins; run `satchel login erin@onmicrosoft.com` to sign in with OAuth2")
+        .containsPattern("skip\\s+login\\s+not tried: Microsoft 365 .* accepts only OAuth2");
+    assertThat(oauth2.prompts()).as("no password prompt for an OAuth2-only account").isEmpty();
+    assertThat(plain.prompts()).as("a password account is asked").hasSize(1);
+  }
+
+  @Test
+  void anAppPasswordOrAuthorizationCodeAccountIsToldWhatThePasswordMustBe() {
+    server.createUser("gina@gmail.com", PASSWORD);
+    server.createUser("hu@qq.com", PASSWORD);
+
+    Cli.Result gmail = new Cli().env("SATCHEL_PASSWORD", PASSWORD).run("doctor", "gina@gmail.com", "--timeout", "5s",
+        "--server", spec(Protocol.IMAP, Security.NONE));
+    Cli.Result qq = new Cli().env("SATCHEL_PASSWORD", PASSWORD).run("doctor", "hu@qq.com", "--timeout", "5s",
+        "--server", spec(Protocol.IMAP, Security.NONE));
+
+    assertThat(gmail.exitCode()).as(gmail.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(gmail.out())
+        .contains("Login with: an app password")
+        .containsPattern("info\\s+password\\s+the password must be an app password \\(https://myaccount\\.google\\.com/apppasswords\\):"
+            + " Gmail refuses the account password from mail programs; or run `satchel login gina@gmail\\.com` to sign in"
+            + " with OAuth2")
+        .containsPattern("ok\\s+login\\s+logged in as gina@gmail\\.com");
+    assertThat(qq.exitCode()).as(qq.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(qq.out())
+        .containsPattern("info\\s+password\\s+the password must be the authorization code issued in the web settings"
+            + " \\(https://mail\\.qq\\.com/\\): QQ Mail refuses the account password from mail programs(?m)$")
+        .containsPattern("ok\\s+login\\s+logged in as hu@qq\\.com");
+  }
+
+  @Test
   void notAnAddressIsAUsageError() {
     Cli.Result r = new Cli().run("doctor", "not-an-address", "--no-discovery");
 

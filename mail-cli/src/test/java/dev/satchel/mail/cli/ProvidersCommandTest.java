@@ -62,6 +62,70 @@ class ProvidersCommandTest {
   }
 
   @Test
+  void textShowsTheOAuth2FactsOfMicrosoft365() {
+    Cli.Result r = cli.run("providers", "erin@onmicrosoft.com");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("  OAuth2:")
+        .containsPattern("authorization:\\s+https://login\\.microsoftonline\\.com/organizations/oauth2/v2\\.0/authorize")
+        .containsPattern("token:\\s+https://login\\.microsoftonline\\.com/organizations/oauth2/v2\\.0/token")
+        .containsPattern("device flow:\\s+https://login\\.microsoftonline\\.com/organizations/oauth2/v2\\.0/devicecode"
+            + " \\(grants the mail scopes\\)")
+        .containsPattern("tenant:\\s+organizations \\(for one tenant only")
+        .containsPattern("scopes imap:\\s+https://outlook\\.office\\.com/IMAP\\.AccessAsUser\\.All offline_access")
+        .containsPattern("scopes pop3:\\s+https://outlook\\.office\\.com/POP\\.AccessAsUser\\.All offline_access")
+        .containsPattern("scopes smtp:\\s+https://outlook\\.office\\.com/SMTP\\.Send offline_access")
+        .containsPattern("app-only scope:\\s+https://outlook\\.office365\\.com/\\.default")
+        .containsPattern("mechanisms:\\s+XOAUTH2")
+        .containsPattern("note:\\s+Work and school accounts need an app registration")
+        .containsPattern("source:\\s+https://learn\\.microsoft\\.com/exchange/client-developer/legacy-protocols/");
+  }
+
+  @Test
+  void textSaysWhenTheDeviceFlowCannotGrantTheMailScope() {
+    Cli.Result r = cli.run("providers", "gmail.com");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .containsPattern("device flow:\\s+https://oauth2\\.googleapis\\.com/device/code - does not grant the mail scopes")
+        .containsPattern("(?m)scopes imap:\\s+https://mail\\.google\\.com/$")
+        .doesNotContain("tenant:")
+        .doesNotContain("app-only scope:");
+  }
+
+  @Test
+  void providersWithoutOAuth2FactsShowNoOAuth2Block() {
+    Cli.Result r = cli.run("providers", "alice@icloud.com");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).doesNotContain("OAuth2:").doesNotContain("\"oauth2\"");
+    assertThat(cli.run("providers", "alice@icloud.com", "--format", "json").out()).doesNotContain("\"oauth2\"");
+  }
+
+  @Test
+  void jsonCarriesTheOAuth2Facts() {
+    Cli.Result r = cli.run("providers", "erin@hotmail.com", "--format", "json");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("\"oauth2\": {")
+        .contains("\"authorizationEndpoint\": \"https://login.microsoftonline.com/consumers/oauth2/v2.0/authorize\"")
+        .contains("\"tokenEndpoint\": \"https://login.microsoftonline.com/consumers/oauth2/v2.0/token\"")
+        .contains("\"deviceAuthorizationEndpoint\": \"https://login.microsoftonline.com/consumers/oauth2/v2.0/devicecode\"")
+        .contains("\"deviceFlowGrantsMail\": true")
+        .contains("\"tenant\": \"consumers\"")
+        .containsPattern("\"scopes\": \\{\\s+\"imap\": \\[\\s+\"https://outlook.office.com/IMAP.AccessAsUser.All\",\\s+\"offline_access\"")
+        .containsPattern("\"smtp\": \\[\\s+\"https://outlook.office.com/SMTP.Send\",\\s+\"offline_access\"")
+        .contains("\"appOnlyScopes\": []")
+        .containsPattern("\"mechanisms\": \\[\\s+\"XOAUTH2\"\\s+]")
+        .contains("\"note\": \"Needs your own app registration")
+        .contains("\"source\": \"https://learn.microsoft.com/exchange/client-developer/legacy-protocols/");
+    Cli.Result gmail = cli.run("providers", "gmail.com", "--format", "json");
+    assertThat(gmail.out()).contains("\"deviceFlowGrantsMail\": false").contains("\"tenant\": null");
+  }
+
+  @Test
   void allListsTheWholeRegistryInEachFormat() {
     Cli.Result text = cli.run("providers", "--all");
     Cli.Result tsv = cli.run("providers", "--all", "--format", "tsv");

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Satchel knows about one mail provider: its address domains, its servers in the provider's order
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
  * MailProvider gmail = MailProviders.builtIn().lookup("bob@gmail.com").orElseThrow();
  * gmail.authentication();   // APP_PASSWORD (and offersOAuth2() is true)
  * gmail.setupNotes();       // what to switch on, with links
+ * gmail.oauth2();           // OAuth2 endpoints, scopes per protocol, SASL mechanisms, what to arrange first
  * MailSettings smtp = gmail.settings("bob@gmail.com", Credentials.password("bob", appPassword), Protocol.SMTP);
  * }</pre>
  *
@@ -43,6 +45,7 @@ public final class MailProvider {
   private final List<ProviderServer> outgoing;
   private final Authentication authentication;
   private final boolean offersOAuth2;
+  private final @Nullable OAuth2Facts oauth2;
   private final boolean needsImapId;
   private final boolean savesSentAutomatically;
   private final List<SetupNote> setupNotes;
@@ -58,6 +61,7 @@ public final class MailProvider {
     this.outgoing = List.copyOf(b.outgoing);
     this.authentication = b.authentication;
     this.offersOAuth2 = b.offersOAuth2;
+    this.oauth2 = b.oauth2;
     this.needsImapId = b.needsImapId;
     this.savesSentAutomatically = b.savesSentAutomatically;
     this.setupNotes = List.copyOf(b.setupNotes);
@@ -85,6 +89,7 @@ public final class MailProvider {
     b.outgoing.addAll(outgoing);
     b.authentication = authentication;
     b.offersOAuth2 = offersOAuth2;
+    b.oauth2 = oauth2;
     b.needsImapId = needsImapId;
     b.savesSentAutomatically = savesSentAutomatically;
     b.setupNotes.addAll(setupNotes);
@@ -158,9 +163,22 @@ public final class MailProvider {
     return authentication;
   }
 
-  /** True when the provider offers OAuth2 login (you need your own OAuth client registration with it). */
+  /**
+   * True when the provider offers OAuth2 login (you need your own OAuth client registration with it):
+   * always when {@link #oauth2()} is present or {@link #authentication()} is {@link Authentication#OAUTH2}.
+   * Some providers offer OAuth2 without documented facts (for example only to clients they registered
+   * themselves); their setup notes say so.
+   */
   public boolean offersOAuth2() {
-    return offersOAuth2 || authentication == Authentication.OAUTH2;
+    return offersOAuth2 || oauth2 != null || authentication == Authentication.OAUTH2;
+  }
+
+  /**
+   * The provider's documented OAuth2 endpoints, scopes per protocol, SASL mechanisms and what to
+   * arrange first; empty when the registry has no such facts for this provider.
+   */
+  public Optional<OAuth2Facts> oauth2() {
+    return Optional.ofNullable(oauth2);
   }
 
   /**
@@ -265,6 +283,7 @@ public final class MailProvider {
     return o instanceof MailProvider p && p.id.equals(id) && p.name.equals(name) && p.domains.equals(domains)
         && p.mxDomains.equals(mxDomains) && p.access == access && p.incoming.equals(incoming)
         && p.outgoing.equals(outgoing) && p.authentication == authentication && p.offersOAuth2 == offersOAuth2
+        && Objects.equals(p.oauth2, oauth2)
         && p.needsImapId == needsImapId && p.savesSentAutomatically == savesSentAutomatically
         && p.setupNotes.equals(setupNotes) && p.verified == verified;
   }
@@ -289,7 +308,7 @@ public final class MailProvider {
    */
   public static final class Builder {
     private final String id;
-    private @org.jspecify.annotations.Nullable String name;
+    private @Nullable String name;
     private final LinkedHashSet<String> domains = new LinkedHashSet<>();
     private final LinkedHashSet<String> mxDomains = new LinkedHashSet<>();
     private Access access = Access.STANDARD;
@@ -297,6 +316,7 @@ public final class MailProvider {
     private final List<ProviderServer> outgoing = new ArrayList<>();
     private Authentication authentication = Authentication.PASSWORD;
     private boolean offersOAuth2;
+    private @Nullable OAuth2Facts oauth2;
     private boolean needsImapId;
     private boolean savesSentAutomatically;
     private final List<SetupNote> setupNotes = new ArrayList<>();
@@ -376,6 +396,15 @@ public final class MailProvider {
       return this;
     }
 
+    /**
+     * The provider's OAuth2 facts (which also make {@link MailProvider#offersOAuth2()} true). Default
+     * none.
+     */
+    public Builder oauth2(OAuth2Facts facts) {
+      this.oauth2 = Objects.requireNonNull(facts, "facts");
+      return this;
+    }
+
     /** Whether IMAP needs the {@code ID} command before {@code SELECT}. Default false. */
     public Builder needsImapId(boolean needs) {
       this.needsImapId = needs;
@@ -418,7 +447,8 @@ public final class MailProvider {
      *
      * @throws IllegalStateException when it has no domain; when {@link Access#NONE} is combined with
      *     servers or another authentication than {@link Authentication#NOT_OFFERED} (or the reverse);
-     *     or when a provider with access has no server at all
+     *     when a provider with access has no server at all; or when the OAuth2 facts name scopes for a
+     *     protocol the provider has no server for
      */
     public MailProvider build() {
       String label = "provider \"" + id + "\"";
@@ -435,6 +465,13 @@ public final class MailProvider {
       }
       if (!none && incoming.isEmpty() && outgoing.isEmpty()) {
         throw new IllegalStateException(label + " has no server; use access NONE for a provider without IMAP, POP3 and SMTP");
+      }
+      if (oauth2 != null) {
+        for (Protocol p : oauth2.scopes().keySet()) {
+          if ((p.isIncoming() ? incoming : outgoing).stream().noneMatch(s -> s.protocol() == p)) {
+            throw new IllegalStateException(label + " has OAuth2 scopes for " + p + " but no " + p + " server");
+          }
+        }
       }
       if (access == Access.LOCAL_BRIDGE) {
         for (ProviderServer s : concat()) {

@@ -35,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  * ({@code host:port tls|starttls|none address|local|<template>}, repeatable, in order of preference),
  * {@code auth} ({@code password|app-password|oauth2|authorization-code|not-offered}, required),
  * {@code oauth2}, {@code imap-id}, {@code saves-sent} ({@code yes|no}), {@code note}
- * ({@code text} or {@code text | url}, repeatable) and {@code source} ({@code ispdb|provider|unverified},
- * required). Every error names the source and line.
+ * ({@code text} or {@code text | url}, repeatable), {@code source} ({@code ispdb|provider|unverified},
+ * required), and the OAuth2 facts {@code oauth2-authorize}, {@code oauth2-token}, {@code oauth2-scopes-imap}
+ * and the rest (see {@link RegistryOAuth2}). Every error names the source and line.
  */
 final class RegistryFormat {
   private static final Set<String> REPEATABLE = Set.of("domains", "mx-domains", "imap", "pop3", "smtp", "note");
@@ -110,6 +111,8 @@ final class RegistryFormat {
     private final Set<String> seen = new HashSet<>();
     private final List<String> domains = new ArrayList<>();
     private final List<String> mxDomains = new ArrayList<>();
+    private final RegistryOAuth2 oauth2 = new RegistryOAuth2();
+    private boolean oauth2Flag = true;
     private @Nullable String source;
 
     Section(String header, MailProvider.Builder builder) {
@@ -143,7 +146,10 @@ final class RegistryFormat {
           default -> throw new IllegalArgumentException(
               "auth must be password, app-password, oauth2, authorization-code or not-offered, was \"" + value + "\"");
         });
-        case "oauth2" -> builder.offersOAuth2(yesNo(key, value));
+        case "oauth2" -> {
+          oauth2Flag = yesNo(key, value);
+          builder.offersOAuth2(oauth2Flag);
+        }
         case "imap-id" -> builder.needsImapId(yesNo(key, value));
         case "saves-sent" -> builder.savesSentAutomatically(yesNo(key, value));
         case "note" -> builder.note(note(value));
@@ -154,7 +160,12 @@ final class RegistryFormat {
           source = value;
           builder.verified(!value.equals("unverified"));
         }
-        default -> throw new IllegalArgumentException("unknown key \"" + key + "\"");
+        default -> {
+          if (!key.startsWith(RegistryOAuth2.PREFIX)) {
+            throw new IllegalArgumentException("unknown key \"" + key + "\"");
+          }
+          oauth2.apply(key, value);
+        }
       }
     }
 
@@ -171,6 +182,12 @@ final class RegistryFormat {
       }
       MailProvider p;
       try {
+        if (oauth2.present()) {
+          if (!oauth2Flag) {
+            throw new IllegalArgumentException("\"oauth2 = no\" contradicts the oauth2-* facts of this section");
+          }
+          builder.oauth2(oauth2.facts());
+        }
         builder.domains(domains.toArray(String[]::new));
         builder.mxDomains(mxDomains.toArray(String[]::new));
         p = builder.build();
