@@ -2,8 +2,8 @@
 # Satchel interop harness: real Dovecot (IMAP, POP3, LMTP) and Postfix (SMTP) on 127.0.0.1, from
 # Debian packages, for the interop tests. Derived from the team's loopback setup in ../shared/servers.
 # Starts a private Dovecot + Postfix pair on 127.0.0.1 (non-standard ports) for
-# mail-client tests, plus Cyrus IMAP and Courier-IMAP (IMAP, POP3) from unpacked
-# Debian packages (cyrus.sh, courier.sh). Safe to rerun: it first stops the instance it started
+# mail-client tests, plus Cyrus IMAP and Courier-IMAP (IMAP, POP3) and Exim (SMTP) from
+# unpacked Debian packages (cyrus.sh, courier.sh, exim.sh). Safe to rerun: it first stops the instance it started
 # before (pid files only), then regenerates the configs and starts again.
 #
 #   ./start.sh            install packages if needed, (re)start everything
@@ -16,6 +16,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/private-packages.sh"
 . "$HERE/cyrus.sh"
 . "$HERE/courier.sh"
+. "$HERE/exim.sh"
 
 T0=$(date +%s.%N)
 NEW_CERT=0
@@ -484,10 +485,11 @@ postfix -c "$MH_POSTFIX_CONF" start </dev/null > "$MH_DIR/postfix/start.log" 2>&
   || { cat "$MH_DIR/postfix/start.log" >&2; tail -20 "$MH_LOG/postfix.log" >&2 || true; mh_die "postfix failed to start"; }
 
 ########################################################################
-# 8. Cyrus IMAP and Courier-IMAP (downloaded and unpacked on first use)
+# 8. Cyrus IMAP, Courier-IMAP and Exim (downloaded and unpacked on first use)
 ########################################################################
 mh_cyrus_start "$CERT" "$KEY"
 mh_courier_start "$CERT" "$KEY"
+mh_exim_start "$CERT" "$KEY"
 
 ########################################################################
 # 9. Wait until every port answers
@@ -529,6 +531,9 @@ done
   echo "MAILHARNESS_COURIER_IMAPS_PORT=$MH_COURIER_IMAPS_PORT"
   echo "MAILHARNESS_COURIER_POP3_PORT=$MH_COURIER_POP3_PORT"
   echo "MAILHARNESS_COURIER_POP3S_PORT=$MH_COURIER_POP3S_PORT"
+  echo "MAILHARNESS_EXIM_SMTP_PORT=$MH_EXIM_SMTP_PORT"
+  echo "MAILHARNESS_EXIM_SUBMISSION_PORT=$MH_EXIM_SUBM_PORT"
+  echo "MAILHARNESS_EXIM_CONF=$MH_EXIM_DIR/exim.conf"
   echo "MAILHARNESS_DOVECOT_CONF=$MH_DOVECOT_CONF"
   echo "MAILHARNESS_POSTFIX_CONF=$MH_POSTFIX_CONF"
   echo "MAILHARNESS_OAUTH2_PORT=$MH_OAUTH2_PORT"
@@ -549,6 +554,7 @@ mailharness is up on $MH_HOST (state: $MH_DIR, started in $(awk -v a="$T0" -v b=
   Submission  $MH_HOST:$MH_SUBM_PORT    STARTTLS required, AUTH (PLAIN LOGIN) required
   Cyrus IMAP  $MH_HOST:$MH_CYRUS_IMAP_PORT (STARTTLS) $MH_CYRUS_IMAPS_PORT (TLS), POP3 $MH_CYRUS_POP3_PORT / $MH_CYRUS_POP3S_PORT, LMTP $MH_CYRUS_LMTP_PORT
   Courier     $MH_HOST:$MH_COURIER_IMAP_PORT (STARTTLS) $MH_COURIER_IMAPS_PORT (TLS), POP3 $MH_COURIER_POP3_PORT / $MH_COURIER_POP3S_PORT (mail only by IMAP APPEND)
+  Exim SMTP   $MH_HOST:$MH_EXIM_SMTP_PORT (STARTTLS optional, no AUTH), submission $MH_EXIM_SUBM_PORT (STARTTLS + AUTH required); delivers to Dovecot over LMTP
   Local domains: $DOMAINS   (anything else: 554 Relay access denied)
   Users (address / password):
 EOF
@@ -556,6 +562,6 @@ for u in $MH_USERS; do printf '    %-28s %s\n' "${u%%:*}" "${u#*:}"; done
 cat <<EOF
   TLS cert (CN=localhost, SAN localhost,127.0.0.1): $MH_TLS/ca.pem
   Java truststores (password $MH_STOREPASS): $MH_TLS/truststore.p12  $MH_TLS/truststore.jks
-  Logs: $MH_LOG/dovecot.log  $MH_LOG/postfix.log  $MH_LOG/courier-*.log (Cyrus logs to syslog only)
+  Logs: $MH_LOG/dovecot.log  $MH_LOG/postfix.log  $MH_LOG/courier-*.log  $MH_LOG/exim-{main,reject,panic}.log (Cyrus logs to syslog only)
   Test settings: $MH_DIR/harness.env
 EOF

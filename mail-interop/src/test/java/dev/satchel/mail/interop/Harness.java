@@ -23,8 +23,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The project's real-server harness (interop/harness: Dovecot and Postfix, Cyrus IMAP and Courier-IMAP on
- * 127.0.0.1) as the tests
+ * The project's real-server harness (interop/harness: Dovecot and Postfix, Cyrus IMAP and Courier-IMAP,
+ * Exim on 127.0.0.1) as the tests
  * see it: its ports and trust material from {@code harness.env}, settings for its users, reachability
  * checks, starting it when it is down and this process is root, and emptying mailboxes between tests.
  *
@@ -172,6 +172,33 @@ final class Harness {
     }
   }
 
+  /**
+   * The SMTP servers of the harness; each delivers the local domains' mail to Dovecot over LMTP, has an
+   * MX-style port (STARTTLS optional, no AUTH needed for local recipients) and a submission port
+   * (STARTTLS and AUTH required), and relays nothing off the machine.
+   */
+  enum SmtpServer {
+    /** Postfix 3.7, installed from Debian packages: submission 11587, MX 11025. */
+    POSTFIX("", 11_587, 11_025),
+    /** Exim 4.96, unpacked from Debian packages: submission 14587, MX 14025. */
+    EXIM("EXIM_", 14_587, 14_025);
+
+    private final String envInfix;
+    private final int submissionPort;
+    private final int mxPort;
+
+    SmtpServer(String envInfix, int submissionPort, int mxPort) {
+      this.envInfix = envInfix;
+      this.submissionPort = submissionPort;
+      this.mxPort = mxPort;
+    }
+
+    /** "Exim" for EXIM. */
+    String displayName() {
+      return name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
+    }
+  }
+
   /** Settings for a harness user of Dovecot on the port that matches protocol and security. */
   MailSettings settings(String user, Protocol protocol, Security security) {
     return settings(MailServer.DOVECOT, user, protocol, security);
@@ -187,6 +214,21 @@ final class Harness {
   /** Submission (11587, STARTTLS required, AUTH required) for a user. */
   MailSettings submission(String user) {
     return settings(user, Protocol.SMTP, Security.STARTTLS);
+  }
+
+  /** Submission of one SMTP server (STARTTLS required, AUTH required) for a user. */
+  MailSettings submission(SmtpServer server, String user) {
+    return submission(user).toBuilder().server(Protocol.SMTP, HOST, submissionPort(server), Security.STARTTLS).build();
+  }
+
+  /** The submission port of an SMTP server: Postfix 11587, Exim 14587. */
+  int submissionPort(SmtpServer server) {
+    return intEnv("MAILHARNESS_" + server.envInfix + "SUBMISSION_PORT", server.submissionPort);
+  }
+
+  /** The MX-style port of an SMTP server (STARTTLS optional, local recipients only): Postfix 11025, Exim 14025. */
+  int smtpPort(SmtpServer server) {
+    return intEnv("MAILHARNESS_" + server.envInfix + "SMTP_PORT", server.mxPort);
   }
 
   /**
@@ -242,9 +284,9 @@ final class Harness {
     }
   }
 
-  /** The MX-like SMTP port (11025): STARTTLS and AUTH optional, local recipients only. */
+  /** Postfix's MX-like SMTP port (11025): STARTTLS and AUTH optional, local recipients only. */
   int smtpPort() {
-    return intEnv("MAILHARNESS_SMTP_PORT", 11025);
+    return smtpPort(SmtpServer.POSTFIX);
   }
 
   /** The LMTP port (11024): synchronous delivery straight into Dovecot. */
@@ -297,8 +339,10 @@ final class Harness {
     services.put("Dovecot POP3", intEnv("MAILHARNESS_POP3_PORT", 11110));
     services.put("Dovecot POP3S", intEnv("MAILHARNESS_POP3S_PORT", 11995));
     services.put("Dovecot LMTP", intEnv("MAILHARNESS_LMTP_PORT", 11024));
-    services.put("Postfix SMTP", intEnv("MAILHARNESS_SMTP_PORT", 11025));
-    services.put("Postfix submission", intEnv("MAILHARNESS_SUBMISSION_PORT", 11587));
+    for (SmtpServer server : SmtpServer.values()) {
+      services.put(server.displayName() + " SMTP", smtpPort(server));
+      services.put(server.displayName() + " submission", submissionPort(server));
+    }
     for (MailServer server : List.of(MailServer.CYRUS, MailServer.COURIER)) {
       for (Protocol protocol : List.of(Protocol.IMAP, Protocol.POP3)) {
         for (Security security : List.of(Security.STARTTLS, Security.TLS)) {
@@ -321,7 +365,7 @@ final class Harness {
   private static String missingMessage(List<String> down, String why) {
     return "The interop suite needs the real mail servers of interop/harness on 127.0.0.1, but nothing answers on "
         + String.join(", ", down) + "; " + why + ". Start them with `sudo interop/harness/start.sh` (Debian; "
-        + "installs Dovecot and Postfix and unpacks Cyrus and Courier from packages the first time), or skip this "
+        + "installs Dovecot and Postfix and unpacks Cyrus, Courier and Exim from packages the first time), or skip this "
         + "suite with SATCHEL_INTEROP=skip.";
   }
 

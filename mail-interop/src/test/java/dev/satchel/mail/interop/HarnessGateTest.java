@@ -23,7 +23,8 @@ class HarnessGateTest {
       closedPort = s.getLocalPort();
     }
     StringBuilder env = new StringBuilder();
-    for (String key : new String[] {"IMAP", "IMAPS", "POP3", "POP3S", "LMTP", "SMTP", "SUBMISSION"}) {
+    for (String key : new String[] {"IMAP", "IMAPS", "POP3", "POP3S", "LMTP", "SMTP", "SUBMISSION", "EXIM_SMTP",
+        "EXIM_SUBMISSION"}) {
       env.append("MAILHARNESS_").append(key).append("_PORT=").append(closedPort).append('\n');
     }
     Path state = Files.createDirectories(dir.resolve("state"));
@@ -35,6 +36,7 @@ class HarnessGateTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Dovecot IMAP 127.0.0.1:" + closedPort)
         .hasMessageContaining("Postfix submission 127.0.0.1:" + closedPort)
+        .hasMessageContaining("Exim submission 127.0.0.1:" + closedPort)
         .hasMessageContaining("sudo interop/harness/start.sh")
         .hasMessageContaining("SATCHEL_INTEROP=skip");
   }

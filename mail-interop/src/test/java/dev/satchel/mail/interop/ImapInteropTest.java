@@ -86,8 +86,8 @@ class ImapInteropTest {
     try (Transport smtp = Transport.connect(harness.submission("alice"))) {
       smtp.send(Mail.message("alice", "bob", subject));
     }
-    SubmissionInteropTest.assertReadable(() -> imap("bob"), subject);
-    SubmissionInteropTest.assertReadable(() -> Mailbox.connect(harness.settings("bob", Protocol.IMAP, Security.STARTTLS)), subject);
+    SubmissionInteropContract.assertReadable(() -> imap("bob"), subject);
+    SubmissionInteropContract.assertReadable(() -> Mailbox.connect(harness.settings("bob", Protocol.IMAP, Security.STARTTLS)), subject);
   }
 
   @Test
@@ -291,7 +291,7 @@ class ImapInteropTest {
         assertThat(s.envelope().messageId()).hasValue(result.messageId());
       });
     }
-    SubmissionInteropTest.assertReadable(() -> imap("bob"), subject);
+    SubmissionInteropContract.assertReadable(() -> imap("bob"), subject);
   }
 
   @Test

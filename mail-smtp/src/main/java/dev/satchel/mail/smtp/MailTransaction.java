@@ -138,8 +138,7 @@ final class MailTransaction {
           rcpt.add(expect(session.read(operation), "RCPT TO", false));
         }
         Reply bdat = expect(session.read(operation), "BDAT", false);
-        List<RejectedRecipient> rejected = envelopeOutcome(mail, rcpt, false);
-        return finalReply(bdat, rejected);
+        return finalReply(bdat, oneFlightEnvelopeOutcome(mail, rcpt, bdat));
       }
       if (oneFlight && !chunking) {
         session.write("DATA", "DATA");
@@ -345,6 +344,37 @@ final class MailTransaction {
       throw new MailCommandException(operation, why + " (" + summary + ")", rejected, null);
     }
     return rejected;
+  }
+
+  /**
+   * The envelope's outcome when the whole message went in the same flight as one {@code BDAT n LAST}.
+   * A refused BDAT does not end the transaction on every server (Exim 4.96 answers {@code 503 Valid RCPT
+   * command must precede BDAT} and keeps the sender, so the next message's MAIL would get {@code 503
+   * sender already given}): a refused envelope is followed by RSET. A server that refused the envelope
+   * but accepted the content contradicts itself, and may have delivered the message: that is reported
+   * as such, never as "nothing was sent".
+   */
+  private List<RejectedRecipient> oneFlightEnvelopeOutcome(Reply mail, List<Reply> rcpt, Reply bdat) {
+    try {
+      return envelopeOutcome(mail, rcpt, false);
+    } catch (MailCommandException refused) {
+      if (bdat.positive()) {
+        session.abort();
+        List<EmailAddress> maybe = new ArrayList<>();
+        for (int i = 0; i < envelope.size(); i++) {
+          if (rcpt.get(i).positive()) {
+            maybe.add(envelope.get(i));
+          }
+        }
+        String envelopeRefusal = mail.positive() ? "every recipient" : "the sender (" + redact(mail) + ")";
+        throw new MailDeliveryUnknownException(operation + " failed: " + session.server() + " refused " + envelopeRefusal
+            + " but accepted the message content (" + redact(bdat) + "), so it may have delivered it. It was not sent"
+            + " again and the connection was closed; check the recipients' mailboxes before resending (Message-ID " + id
+            + ")", id, maybe.isEmpty() ? envelope : maybe, refused);
+      }
+      reset();
+      throw refused;
+    }
   }
 
   /** Checks that a reply fits the command it is matched with (replies come in order). */
