@@ -227,7 +227,8 @@ passdb {
 }
 passdb {
   driver = passwd-file
-  mechanisms = plain login
+  # "none": lookups that authenticate nobody (LMTP's check that a recipient exists) come here too
+  mechanisms = plain login none
   args = scheme=PLAIN username_format=%u $MH_DOVECOT_USERS
 }
 userdb {
