@@ -32,6 +32,8 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceAuthorizationRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -79,7 +81,13 @@ class TestServerConfiguration {
                   response.getWriter().write(JSON.writeValueAsString(deviceAuthorizationResponse(request,
                       (OAuth2DeviceAuthorizationRequestAuthenticationToken) authentication, settings)));
                 }))
-            .deviceVerificationEndpoint(verification -> { }))
+            .deviceVerificationEndpoint(verification -> verification.authenticationProviders(providers -> {
+              for (var provider : providers) {
+                if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider device) {
+                  device.setAuthorizationConsentRequired(TestServerConfiguration::deviceConsentRequired);
+                }
+              }
+            })))
         .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
         // Users sign in with HTTP Basic where a browser would show a login form. The filter sits
         // before the authorization server's endpoint filters (which expect a signed-in user) and only
@@ -89,6 +97,19 @@ class TestServerConfiguration {
         .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(csrf -> csrf.disable());
     return http.build();
+  }
+
+  /**
+   * Spring Authorization Server asks for consent on every device verification (unless consent was
+   * given before) whatever the client's settings say; here, as for the authorization endpoint, only
+   * clients registered with {@code requireAuthorizationConsent} ask.
+   */
+  private static boolean deviceConsentRequired(OAuth2DeviceVerificationAuthenticationContext context) {
+    if (!context.getRegisteredClient().getClientSettings().isRequireAuthorizationConsent()) {
+      return false;
+    }
+    var consent = context.getAuthorizationConsent();
+    return consent == null || !consent.getScopes().containsAll(context.getRequestedScopes());
   }
 
   /** RFC 8628 §3.2, with the {@code interval} Spring Authorization Server leaves out. */
