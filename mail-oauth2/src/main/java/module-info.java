@@ -4,6 +4,7 @@
  * credentials, and the two ways a user signs in: authorization code with PKCE on a loopback redirect,
  * and the device flow. Exports {@code dev.satchel.mail.oauth2}.
  */
+@SuppressWarnings("module") // the name ends in a digit: "oauth2" is the protocol's name
 module dev.satchel.mail.oauth2 {
   requires transitive dev.satchel.mail;
   requires transitive java.net.http;

@@ -26,9 +26,6 @@ import org.jspecify.annotations.Nullable;
  * Other paths (a browser's {@code /favicon.ico}) get 404 and do not count.
  */
 final class LoopbackReceiver implements AutoCloseable {
-  private static final String PAGE = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>%s</title></head>"
-      + "<body><h1>%s</h1><p>%s You can close this window.</p></body></html>";
-
   private final HttpServer server;
   private final String expectedState;
   private final CompletableFuture<Answer> answer = new CompletableFuture<>();
@@ -104,7 +101,9 @@ final class LoopbackReceiver implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, int status, String title, String heading, String text) throws IOException {
-    byte[] page = String.format(PAGE, title, heading, text).getBytes(StandardCharsets.UTF_8);
+    String html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>"
+        + heading + "</h1><p>" + text + " You can close this window.</p></body></html>";
+    byte[] page = html.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
@@ -119,7 +118,10 @@ final class LoopbackReceiver implements AutoCloseable {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return parameters;
     }
-    for (String pair : rawQuery.split("&")) {
+    for (String pair : rawQuery.split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue;
+      }
       int eq = pair.indexOf('=');
       String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
       String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
@@ -133,7 +135,8 @@ final class LoopbackReceiver implements AutoCloseable {
       return "";
     }
     StringBuilder out = new StringBuilder();
-    for (char c : text.toCharArray()) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
       if (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == ' ' || c == '.') {
         out.append(c);
       } else {

@@ -93,7 +93,12 @@ public final class OAuth2TestServer implements AutoCloseable {
   static final String JWK_SET_PATH = "/oauth2/jwks";
   static final String LOOPBACK_REDIRECT = "http://127.0.0.1/";
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /**
+   * Tomcat logs its start and stop at INFO through java.util.logging; a test's output does not need
+   * that. Held here because java.util.logging keeps loggers only weakly (and would forget the level).
+   */
+  @SuppressWarnings("UnusedVariable") // held, not read: see above
+  private static final List<java.util.logging.Logger> QUIET_LOGGERS = quietTomcat();
   private static final Pattern HIDDEN_INPUT = Pattern.compile("name=\"(client_id|state|user_code)\" value=\"([^\"]*)\"");
   private static final Pattern SCOPE_CHECKBOX = Pattern.compile("name=\"scope\" value=\"([^\"]*)\"");
 
@@ -324,7 +329,7 @@ public final class OAuth2TestServer implements AutoCloseable {
     if (response.statusCode() != 200) {
       throw new IllegalStateException("the introspection endpoint answered " + describe(response));
     }
-    return JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { });
+    return Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() { });
   }
 
   /** Stops the server. Idempotent. */
@@ -408,6 +413,23 @@ public final class OAuth2TestServer implements AutoCloseable {
       }
     });
     return joined.toString();
+  }
+
+  private static List<java.util.logging.Logger> quietTomcat() {
+    List<java.util.logging.Logger> loggers = new ArrayList<>();
+    for (String name : List.of("org.apache.catalina", "org.apache.coyote", "org.apache.tomcat")) {
+      java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+      if (logger.getLevel() == null) {
+        logger.setLevel(java.util.logging.Level.WARNING);
+      }
+      loggers.add(logger);
+    }
+    return loggers;
+  }
+
+  /** Made on first use: Jackson takes a moment to start, and most tests never introspect. */
+  private static final class Json {
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
   }
 
   /** Settings for a server other than the default one. Not thread-safe. */
