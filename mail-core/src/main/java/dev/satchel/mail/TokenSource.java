@@ -17,7 +17,10 @@ public interface TokenSource {
    *
    * @param forceRefresh true when the previous token was rejected and a fresh one is needed
    * @return the bearer token, never blank
-   * @throws RuntimeException any failure to obtain a token; Satchel reports it as a
+   * @throws MailException a failure the source can name in Satchel's terms (for example a
+   *     {@link MailAuthenticationException} saying the user must sign in again); Satchel passes it
+   *     to the caller unchanged
+   * @throws RuntimeException any other failure to obtain a token; Satchel reports it as a
    *     {@link MailAuthenticationException}
    */
   String token(boolean forceRefresh);
