@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.strings;
 
+import dev.satchel.mail.Message;
 import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Uid;
+import dev.satchel.mail.internal.MimeReader;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
@@ -85,6 +89,61 @@ class SeederTest {
   }
 
   @Test
+  void nonAsciiSubjectsAndDisplayNamesAreWrittenAsEncodedWords() {
+    Seeder.Batch batch = Seeder.messages(1).from("Jörg Müller", "joerg@example.com").to("Smith, John", "john@example.com")
+        .subjectPrefix("Grüße aus Köln 📬");
+    byte[] raw = batch.build().get(0);
+    for (byte b : raw) {
+      assertThat(b).as("every byte is 7-bit").isBetween((byte) 0, (byte) 127);
+    }
+    assertThat(text(raw)).contains("From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.com>\r\n")
+        .contains("To: \"Smith, John\" <john@example.com>\r\n")
+        .contains("Subject: =?UTF-8?");
+    assertThat(Seeder.messages(1).from("Jörg Müller", "joerg@example.com").to("Smith, John", "john@example.com")
+        .subjectPrefix("Grüße aus Köln 📬").build().get(0))
+        .as("reproducible").isEqualTo(raw);
+
+    Message parsed = MimeReader.read(new ByteArrayInputStream(raw), new Uid.Imap(1, 1));
+    assertThat(parsed.subject()).isEqualTo("Grüße aus Köln 📬 0");
+    assertThat(parsed.envelope().from()).singleElement().satisfies(a -> {
+      assertThat(a.address()).isEqualTo("joerg@example.com");
+      assertThat(a.displayName()).hasValue("Jörg Müller");
+    });
+    assertThat(parsed.envelope().to()).singleElement().satisfies(a -> assertThat(a.displayName()).hasValue("Smith, John"));
+    assertThat(batch.outgoing().get(0).subject()).isEqualTo("Grüße aus Köln 📬 0");
+    assertThat(batch.outgoing().get(0).from().displayName()).hasValue("Jörg Müller");
+  }
+
+  @Test
+  void anySubjectPrefixRoundTripsThroughTheRawMessage() {
+    Gen<String> unicodeText = strings().betweenCodePoints(0x20, 0x1F680).ofLengthBetween(0, 120)
+        .assuming(t -> t.codePoints().noneMatch(c -> c == 0x7f || Character.getType(c) == Character.SURROGATE
+            || Character.getType(c) == Character.UNASSIGNED || Character.getType(c) == Character.CONTROL))
+        .assuming(t -> t.equals(t.strip()) && !t.contains("  "));
+    qt().withExamples(300).forAll(unicodeText).checkAssert(prefix -> {
+      byte[] raw = Seeder.messages(1).subjectPrefix(prefix).build().get(0);
+      String expected = prefix.isEmpty() ? "0" : prefix + " 0";
+      assertThat(MimeReader.read(new ByteArrayInputStream(raw), new Uid.Imap(1, 1)).subject()).isEqualTo(expected);
+    });
+  }
+
+  @Test
+  void nonAsciiSubjectSurvivesDeliveryToTheTestServer() {
+    try (TestMailServer server = TestMailServer.start()) {
+      TestUser alice = server.createUser("alice@example.com", "secret");
+      Seeder.Batch batch = Seeder.messages(2).from("Zoë Ødegård", "zoe@example.com").to("alice@example.com")
+          .subjectPrefix("Отчёт за март —");
+      batch.build().forEach(raw -> server.deliver(alice, raw));
+      server.deliver(alice, batch.outgoing().get(1));
+
+      assertThat(server.received("alice@example.com")).extracting(Message::subject)
+          .containsExactly("Отчёт за март — 0", "Отчёт за март — 1", "Отчёт за март — 1");
+      assertThat(server.received("alice@example.com")).allSatisfy(m ->
+          assertThat(m.envelope().from().get(0).displayName()).hasValue("Zoë Ødegård"));
+    }
+  }
+
+  @Test
   void streamsLargeBatchesLazily() {
     assertThat(Seeder.messages(20_000).bodySize(10).stream().mapToLong(b -> b.length).sum()).isGreaterThan(20_000L * 150);
   }
@@ -94,6 +153,9 @@ class SeederTest {
     assertThatThrownBy(() -> Seeder.messages(-1)).hasMessage("count must be >= 0, was -1");
     assertThatThrownBy(() -> Seeder.messages(1).bodySize(-5)).hasMessage("bodySize must be >= 0, was -5");
     assertThatThrownBy(() -> Seeder.messages(1).subjectPrefix("a\r\nBcc: x")).hasMessageContaining("a\\r\\nBcc: x");
+    assertThatThrownBy(() -> Seeder.messages(1).from("Eve\r\nBcc: x", "eve@example.com"))
+        .hasMessage("from display name must be one line without control characters, was \"Eve\\r\\nBcc: x\"");
+    assertThatThrownBy(() -> Seeder.messages(1).to("Bob", "not an address")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Seeder.messages(1).from("a@b\nc")).hasMessageContaining("from must be one ASCII address");
   }
 
