@@ -1,7 +1,9 @@
 package dev.satchel.mail.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.Message;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.RejectedRecipient;
@@ -14,6 +16,7 @@ import dev.satchel.mail.testkit.TestMailServerExtension;
 import dev.satchel.mail.testkit.TestUser;
 import java.util.Optional;
 import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -54,5 +57,19 @@ class RecipientPolicyTransportTest {
     assertThat(server.received("carol@example.test")).extracting(Message::subject).containsExactly("policy");
     assertThat(server.received("blocked@example.test")).isEmpty();
     assertThat(server.received("full@example.test")).isEmpty();
+  }
+
+  @Test
+  void everyRecipientRefusedIsACommandFailureAndNothingIsDelivered(TestMailServer server) {
+    TestUser alice = TestServers.alice(server);
+    server.recipientPolicy(RecipientPolicy.builder().greylist("*@example.test").build());
+    try (Transport smtp = Transport.connect(TestServers.settings(server, alice, Security.NONE))) {
+      assertThatThrownBy(() -> smtp.send(OutgoingMessage.builder().from(TestServers.ALICE).to("bob@example.test")
+          .subject("policy").text("Hello").build()))
+          .isInstanceOfSatisfying(MailCommandException.class, e -> assertThat(e.rejectedRecipients())
+              .extracting(RejectedRecipient::replyCode, RejectedRecipient::enhancedStatus)
+              .containsExactly(Tuple.tuple(451, Optional.of("4.7.1"))));
+    }
+    assertThat(server.received()).isEmpty();
   }
 }

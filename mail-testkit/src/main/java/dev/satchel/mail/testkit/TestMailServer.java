@@ -68,6 +68,21 @@ import org.slf4j.LoggerFactory;
  * with their password. SMTP accepts mail with or without authentication, and mail for an address
  * that has no user yet creates one (login and password both the address).
  *
+ * <p><b>Mail.</b> {@link #received()}, {@link #received(String)} and
+ * {@link #received(String, String)} read what arrived straight from the server's store, with no
+ * IMAP session; {@link #purge()} and {@link #purge(String)} empty the folders of every account or of
+ * one, for tests that share a server.
+ *
+ * <p><b>Refused recipients.</b> {@link #recipientPolicy(RecipientPolicy)} makes the SMTP services
+ * answer {@code RCPT TO} for chosen addresses with a chosen 4xx or 5xx reply (an unknown user,
+ * greylisting, a full mailbox) and accept the rest.
+ *
+ * <p><b>Connections.</b> Every connection the server accepts has TCP_NODELAY, so a command's answer
+ * is not held back by delayed acknowledgements (a call takes about a millisecond on loopback). A
+ * connection the client cuts or resets ends its server thread quietly: the I/O error is logged at
+ * DEBUG by the logger {@code dev.satchel.mail.testkit.EmbeddedService} instead of printed as a stack
+ * trace; other exceptions on those threads are still printed.
+ *
  * <p>Thread-safe. {@link #close()} stops every service and is idempotent; any other method called
  * after it throws {@link IllegalStateException}.
  */
