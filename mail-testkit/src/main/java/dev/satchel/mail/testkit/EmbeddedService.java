@@ -22,13 +22,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Ended connections.</b> GreenMail's handlers throw an {@link IllegalStateException} when the
  * client's connection breaks (a reset, a broken pipe, a fault proxy that cuts it), and the handler
- * thread prints it as an uncaught stack trace. Here an exception caused by an {@link IOException} on
- * the connection is logged at DEBUG by this class's logger
- * ({@code dev.satchel.mail.testkit.EmbeddedService}) and the thread ends quietly; any other
- * exception (a fault of the server itself) is rethrown unchanged.
+ * thread prints it as an uncaught stack trace. Here the thread ends quietly, with a DEBUG line from
+ * this class's logger ({@code dev.satchel.mail.testkit.EmbeddedService}; the exception itself at
+ * TRACE, as GreenMail's text may quote message content), when the exception says the connection
+ * ended: an {@link IOException} among its causes, or GreenMail 2.1's "Unexpected end of stream" (the
+ * client's stream ended inside SMTP {@code DATA} or an IMAP literal). Any other exception (a fault of
+ * the server itself) is rethrown unchanged.
  */
 final class EmbeddedService extends AbstractServer {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedService.class);
+  /** How GreenMail 2.1 starts the message of the exception for a stream that ended inside SMTP DATA or an IMAP literal. */
+  private static final String END_OF_STREAM = "Unexpected end of stream";
 
   /** Makes GreenMail's protocol handler for one accepted connection. */
   @FunctionalInterface
@@ -58,11 +62,12 @@ final class EmbeddedService extends AbstractServer {
         try {
           handler.run();
         } catch (RuntimeException e) {
-          IOException cause = ioCause(e);
-          if (cause == null) {
+          String reason = connectionEnded(e);
+          if (reason == null) {
             throw e;
           }
-          LOG.debug("{}: the connection ended: {}", Thread.currentThread().getName(), cause.toString(), e);
+          LOG.debug("{}: the connection ended: {}", Thread.currentThread().getName(), reason);
+          LOG.trace("{}: what GreenMail threw", Thread.currentThread().getName(), e);
         }
       }
 
@@ -73,11 +78,18 @@ final class EmbeddedService extends AbstractServer {
     };
   }
 
-  /** The first {@link IOException} in the cause chain, or null. */
-  static @Nullable IOException ioCause(Throwable e) {
+  /**
+   * Why {@code e} means that the client's connection ended (an {@link IOException} among its causes,
+   * or GreenMail's "Unexpected end of stream"), or null when it does not.
+   */
+  static @Nullable String connectionEnded(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException io) {
-        return io;
+      if (t instanceof IOException) {
+        return t.toString();
+      }
+      String message = t.getMessage();
+      if (message != null && message.startsWith(END_OF_STREAM)) {
+        return "the client's stream ended in the middle of a command";
       }
       if (t.getCause() == t) {
         break;

@@ -7,7 +7,6 @@ import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.Uid;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -270,7 +269,7 @@ public final class Seeder {
     /**
      * The From address with a display name, which may hold any Unicode text:
      * {@code from("Jörg Müller", "joerg@example.com")} is written as
-     * {@code From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.com>} (RFC 2047).
+     * {@code From: =?UTF-8?B?SsO2cmcgTcO8bGxlcg==?= <joerg@example.com>} (RFC 2047).
      *
      * @throws IllegalArgumentException when the address is not valid (see {@link #from(String)}) or
      *     the name holds a control character such as CR or LF
@@ -307,8 +306,8 @@ public final class Seeder {
 
     /**
      * The subject before the message number. Default {@code "Message"}. Any Unicode text: a subject
-     * that is not ASCII is written as RFC 2047 encoded words in UTF-8
-     * ({@code Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe_0?=}), so every header line stays 7-bit and clients
+     * that is not ASCII (or holds {@code "=?"}) is written as RFC 2047 encoded words in
+     * UTF-8 ({@code Subject: =?UTF-8?B?R3LDvMOfZSAw?=}), so every header line stays 7-bit and clients
      * decode it back to {@code "Grüße 0"}.
      *
      * @throws IllegalArgumentException when it holds a control character such as CR or LF
@@ -444,9 +443,9 @@ public final class Seeder {
 
     private byte[] raw(int i) {
       StringBuilder sb = new StringBuilder(bodySize + attachmentSize * 4 / 3 + 1024);
-      sb.append("From: ").append(mailbox(6, fromName, from)).append("\r\n");
-      sb.append("To: ").append(mailbox(4, toName, to)).append("\r\n");
-      sb.append("Subject: ").append(encoded(9, subject(i))).append("\r\n");
+      sb.append("From: ").append(mailbox(fromName, from)).append("\r\n");
+      sb.append("To: ").append(mailbox(toName, to)).append("\r\n");
+      sb.append("Subject: ").append(encoded(subject(i))).append("\r\n");
       sb.append("Date: ").append(RFC_5322.format(firstDate.plusMinutes(i))).append("\r\n");
       sb.append("Message-ID: ").append(messageId(i)).append("\r\n");
       sb.append("MIME-Version: 1.0\r\n");
@@ -506,25 +505,51 @@ public final class Seeder {
       return displayName == null ? EmailAddress.parse(address) : EmailAddress.of(displayName, address);
     }
 
-    /** A header value as RFC 2047 encoded words when it is not ASCII, folded after {@code used} columns. */
-    private static String encoded(int used, String value) {
-      try {
-        return MimeUtility.fold(used, MimeUtility.encodeText(value, "UTF-8", null));
-      } catch (UnsupportedEncodingException e) {
-        throw new IllegalStateException("UTF-8 is not supported", e);
+    /**
+     * A header value as it is, or as RFC 2047 encoded words ({@code =?UTF-8?B?...?=}, at most 42
+     * bytes of text each, one per line) when it is not printable ASCII or holds {@code "=?"}, which a
+     * reader would take for the start of an encoded word.
+     */
+    private static String encoded(String value) {
+      if (value.chars().allMatch(c -> c >= 0x20 && c < 0x7f) && !value.contains("=?")) {
+        return value;
       }
+      List<String> words = new ArrayList<>();
+      StringBuilder chunk = new StringBuilder();
+      int bytes = 0;
+      for (int i = 0; i < value.length(); i += Character.charCount(value.codePointAt(i))) {
+        String c = new String(Character.toChars(value.codePointAt(i)));
+        int size = c.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes + size > 42) {
+          words.add(word(chunk.toString()));
+          chunk.setLength(0);
+          bytes = 0;
+        }
+        chunk.append(c);
+        bytes += size;
+      }
+      words.add(word(chunk.toString()));
+      return String.join("\r\n ", words);
+    }
+
+    private static String word(String text) {
+      return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
     }
 
     /** An address header value: the address alone, or the display name (quoted or encoded as needed) and the address. */
-    private static String mailbox(int used, @Nullable String displayName, String address) {
+    private static String mailbox(@Nullable String displayName, String address) {
       if (displayName == null) {
         return address;
       }
-      try {
-        return MimeUtility.fold(used, new InternetAddress(address, displayName, "UTF-8").toString());
-      } catch (UnsupportedEncodingException e) {
-        throw new IllegalStateException("UTF-8 is not supported", e);
+      String name = encoded(displayName);
+      if (name.equals(displayName)) {
+        try {
+          return new InternetAddress(address, displayName, "US-ASCII").toString(); // quotes "Smith, John" as needed
+        } catch (UnsupportedEncodingException e) {
+          throw new IllegalStateException("US-ASCII is not supported", e);
+        }
       }
+      return name + " <" + address + ">";
     }
 
     private static int nonNegative(String what, int value) {

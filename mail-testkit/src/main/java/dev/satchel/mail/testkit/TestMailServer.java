@@ -78,9 +78,9 @@ import org.slf4j.LoggerFactory;
  * greylisting, a full mailbox) and accept the rest.
  *
  * <p><b>Connections.</b> Every connection the server accepts has TCP_NODELAY, so a command's answer
- * is not held back by delayed acknowledgements (a call takes about a millisecond on loopback). A
- * connection the client cuts or resets ends its server thread quietly: the I/O error is logged at
- * DEBUG by the logger {@code dev.satchel.mail.testkit.EmbeddedService} instead of printed as a stack
+ * is not held back by delayed acknowledgements (a call takes a millisecond or a few on loopback). A
+ * connection the client cuts or resets ends its server thread quietly: the end is logged at DEBUG
+ * by the logger {@code dev.satchel.mail.testkit.EmbeddedService} instead of printed as a stack
  * trace; other exceptions on those threads are still printed.
  *
  * <p>Thread-safe. {@link #close()} stops every service and is idempotent; any other method called

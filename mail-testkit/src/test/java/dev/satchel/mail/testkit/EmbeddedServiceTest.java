@@ -117,6 +117,11 @@ class EmbeddedServiceTest {
       throw new IllegalStateException("Unexpected error handling connection", new SocketException("Broken pipe"));
     }));
     cut.createProtocolHandler(new Socket()).run(); // logged at DEBUG, not thrown
+    EmbeddedService endOfData = new EmbeddedService(setup, managers, socket -> handler(() -> {
+      throw new IllegalStateException("Unexpected error handling connection",
+          new IllegalStateException("Unexpected end of stream, read 141 bytes: Subject: cut"));
+    }));
+    endOfData.createProtocolHandler(new Socket()).run();
     assertThat(uncaught).isEmpty();
   }
 
@@ -184,9 +189,22 @@ class EmbeddedServiceTest {
 
   private void assertQuiet(Protocol protocol) {
     String printed = output.toString(StandardCharsets.UTF_8);
-    assertThat(uncaught).as("uncaught exceptions on the server's threads").isEmpty();
+    assertThat(uncaught.stream().map(EmbeddedServiceTest::chain).toList())
+        .as("uncaught exceptions on the server's threads").isEmpty();
     assertThat(printed.lines().toList()).as("output while the %s connection was cut", protocol)
         .noneMatch(line -> line.contains("Exception") || line.startsWith("\tat "));
+  }
+
+  /** The exception and its causes, one per line. */
+  private static String chain(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      sb.append(t).append(" at ").append(t.getStackTrace().length > 0 ? t.getStackTrace()[0] : "?").append('\n');
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString();
   }
 
   /** Waits until every handler thread of the service with this name prefix has ended. */
