@@ -15,7 +15,11 @@ import java.util.function.Supplier;
  *
  * assertThat(mailbox.fetch(inbox, uid)).hasSubject("Hello").hasTextContaining("world");
  * assertThat(server).hasReceived(1).hasReceivedMessageTo("bob@example.com"); // a TestMailServer
+ * assertThat(server).receivedBy("bob@example.com").singleMessage().hasSubject("Welcome");
  * }</pre>
+ *
+ * <p>{@code assertThat(server)} asserts on the server itself: with this class imported statically,
+ * {@code assertThat(server).isSameAs(server)} still compares the server, not a wrapper.
  */
 public final class MailAssertions {
   private MailAssertions() {}
@@ -26,11 +30,13 @@ public final class MailAssertions {
   }
 
   /**
-   * Assertions on the mail a {@link TestMailServer} received (every message in its users' inboxes);
-   * count assertions wait for mail still on its way, up to {@link ReceivedMailAssert#within}.
+   * Assertions on a {@link TestMailServer} and the mail it received (every message in its users'
+   * inboxes); count assertions wait for mail still on its way, up to
+   * {@link TestMailServerAssert#within}. AssertJ's own assertions ({@code isSameAs},
+   * {@code isEqualTo}, {@code isNotNull}, ...) apply to the server itself.
    */
-  public static ReceivedMailAssert assertThat(TestMailServer server) {
-    return assertThatReceived(server::received, server::awaitReceived);
+  public static TestMailServerAssert assertThat(TestMailServer server) {
+    return new TestMailServerAssert(server);
   }
 
   /** Assertions on a fixed list of received messages (count assertions do not wait). */
@@ -44,17 +50,7 @@ public final class MailAssertions {
    * {@code TestMailServer::awaitReceived}).
    */
   public static ReceivedMailAssert assertThatReceived(Supplier<List<Message>> received, BiPredicate<Integer, Duration> await) {
-    return new ReceivedMailAssert(new ReceivedMailAssert.Source() {
-      @Override
-      public List<Message> received() {
-        return received.get();
-      }
-
-      @Override
-      public boolean awaitReceived(int count, Duration timeout) {
-        return await.test(count, timeout);
-      }
-    });
+    return new ReceivedMailAssert(ReceivedMailAssert.Source.of(received, await));
   }
 
   /** Assertions on the mail a custom source received. */

@@ -1,14 +1,17 @@
 package dev.satchel.mail.testkit;
 
 import dev.satchel.mail.Attachment;
+import dev.satchel.mail.EmailAddress;
 import dev.satchel.mail.Folder;
 import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.Uid;
+import jakarta.mail.internet.InternetAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Test mail in bulk: N generated messages as raw RFC 5322 bytes or as {@link OutgoingMessage}s,
@@ -36,11 +40,13 @@ import java.util.stream.Stream;
  * List<byte[]> archive = Seeder.loadMbox(Path.of("src/test/resources/archive.mbox"));
  * List<Uid> uids = Seeder.messages(500).appendTo(server, alice, "Archive.2024");  // no network
  * Folder f = Seeder.messages(20).appendTo(mailbox, "Projects");                    // APPEND over IMAP
+ * List<byte[]> intl = Seeder.messages(3).from("Jörg Müller", "joerg@example.com").subjectPrefix("Grüße").build();
  * }</pre>
  *
  * <p>Generated messages are reproducible: message {@code i} of a batch with the same settings has the
  * same bytes every time (subject {@code "<prefix> <i>"}, Message-ID {@code <seed.i@satchel.test>},
- * Date one minute after message {@code i-1}). Loaded messages have their line endings normalised to
+ * Date one minute after message {@code i-1}). Subjects and display names may be any Unicode text;
+ * what is not ASCII is written as RFC 2047 encoded words in UTF-8, so the bytes stay 7-bit. Loaded messages have their line endings normalised to
  * CRLF. Stateless and thread-safe.
  */
 public final class Seeder {
@@ -235,7 +241,9 @@ public final class Seeder {
   public static final class Batch {
     private final int count;
     private String from = "sender@example.com";
+    private @Nullable String fromName;
     private String to = "recipient@example.com";
+    private @Nullable String toName;
     private String subjectPrefix = "Message";
     private int bodySize = 200;
     private int attachmentSize;
@@ -247,28 +255,65 @@ public final class Seeder {
       this.count = count;
     }
 
-    /** The From address. Default {@code sender@example.com}. */
+    /**
+     * The From address, without a display name. Default {@code sender@example.com}.
+     *
+     * @throws IllegalArgumentException when it is blank, not ASCII or holds CR or LF
+     */
     public Batch from(String address) {
       this.from = checkAddress("from", address);
-      return this;
-    }
-
-    /** The To address. Default {@code recipient@example.com}. */
-    public Batch to(String address) {
-      this.to = checkAddress("to", address);
+      this.fromName = null;
       return this;
     }
 
     /**
-     * The subject before the message number. Default {@code "Message"}.
+     * The From address with a display name, which may hold any Unicode text:
+     * {@code from("Jörg Müller", "joerg@example.com")} is written as
+     * {@code From: =?UTF-8?B?SsO2cmcgTcO8bGxlcg==?= <joerg@example.com>} (RFC 2047).
      *
-     * @throws IllegalArgumentException when it holds CR or LF or is not ASCII
+     * @throws IllegalArgumentException when the address is not valid (see {@link #from(String)}) or
+     *     the name holds a control character such as CR or LF
+     */
+    public Batch from(String displayName, String address) {
+      this.from = checkAddress("from", address);
+      this.fromName = checkText("from display name", displayName);
+      address(fromName, from); // refuses what OutgoingMessage would refuse, now
+      return this;
+    }
+
+    /**
+     * The To address, without a display name. Default {@code recipient@example.com}.
+     *
+     * @throws IllegalArgumentException when it is blank, not ASCII or holds CR or LF
+     */
+    public Batch to(String address) {
+      this.to = checkAddress("to", address);
+      this.toName = null;
+      return this;
+    }
+
+    /**
+     * The To address with a display name in any Unicode text (see {@link #from(String, String)}).
+     *
+     * @throws IllegalArgumentException when the address or the name is not valid
+     */
+    public Batch to(String displayName, String address) {
+      this.to = checkAddress("to", address);
+      this.toName = checkText("to display name", displayName);
+      address(toName, to);
+      return this;
+    }
+
+    /**
+     * The subject before the message number. Default {@code "Message"}. Any Unicode text: a subject
+     * that is not ASCII (or holds {@code "=?"}) is written as RFC 2047 encoded words in
+     * UTF-8 ({@code Subject: =?UTF-8?B?R3LDvMOfZSAw?=}), so every header line stays 7-bit and clients
+     * decode it back to {@code "Grüße 0"}.
+     *
+     * @throws IllegalArgumentException when it holds a control character such as CR or LF
      */
     public Batch subjectPrefix(String prefix) {
-      if (prefix.chars().anyMatch(c -> c == '\r' || c == '\n' || c > 126)) {
-        throw new IllegalArgumentException("subject prefix must be one line of ASCII, was \"" + prefix.replace("\r", "\\r").replace("\n", "\\n") + "\"");
-      }
-      this.subjectPrefix = prefix;
+      this.subjectPrefix = checkText("subject prefix", prefix);
       return this;
     }
 
@@ -360,9 +405,9 @@ public final class Seeder {
       return IntStream.range(0, count).mapToObj(this::outgoing).toList();
     }
 
-    /** The subject of message {@code i}. */
+    /** The subject of message {@code i}: {@code "<prefix> <i>"}, or just {@code "<i>"} when the prefix is empty. */
     public String subject(int i) {
-      return subjectPrefix + " " + i;
+      return subjectPrefix.isEmpty() ? Integer.toString(i) : subjectPrefix + " " + i;
     }
 
     /** The Message-ID of message {@code i}, with angle brackets. */
@@ -398,9 +443,9 @@ public final class Seeder {
 
     private byte[] raw(int i) {
       StringBuilder sb = new StringBuilder(bodySize + attachmentSize * 4 / 3 + 1024);
-      sb.append("From: ").append(from).append("\r\n");
-      sb.append("To: ").append(to).append("\r\n");
-      sb.append("Subject: ").append(subject(i)).append("\r\n");
+      sb.append("From: ").append(mailbox(fromName, from)).append("\r\n");
+      sb.append("To: ").append(mailbox(toName, to)).append("\r\n");
+      sb.append("Subject: ").append(encoded(subject(i))).append("\r\n");
       sb.append("Date: ").append(RFC_5322.format(firstDate.plusMinutes(i))).append("\r\n");
       sb.append("Message-ID: ").append(messageId(i)).append("\r\n");
       sb.append("MIME-Version: 1.0\r\n");
@@ -429,7 +474,8 @@ public final class Seeder {
     }
 
     private OutgoingMessage outgoing(int i) {
-      OutgoingMessage.Builder b = OutgoingMessage.builder().from(from).to(to).subject(subject(i)).text(text(i))
+      OutgoingMessage.Builder b = OutgoingMessage.builder().from(address(fromName, from)).to(address(toName, to))
+          .subject(subject(i)).text(text(i))
           .date(firstDate.plusMinutes(i)).messageId(messageId(i));
       if (html) {
         b.html(html(i));
@@ -445,6 +491,65 @@ public final class Seeder {
         throw new IllegalArgumentException(what + " must be one ASCII address, was \"" + address.replace("\r", "\\r").replace("\n", "\\n") + "\"");
       }
       return address;
+    }
+
+    private static String checkText(String what, String text) {
+      if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw new IllegalArgumentException(what + " must be one line without control characters, was \""
+            + text.replace("\r", "\\r").replace("\n", "\\n") + "\"");
+      }
+      return text;
+    }
+
+    private static EmailAddress address(@Nullable String displayName, String address) {
+      return displayName == null ? EmailAddress.parse(address) : EmailAddress.of(displayName, address);
+    }
+
+    /**
+     * A header value as it is, or as RFC 2047 encoded words ({@code =?UTF-8?B?...?=}, at most 42
+     * bytes of text each, one per line) when it is not printable ASCII or holds {@code "=?"}, which a
+     * reader would take for the start of an encoded word.
+     */
+    private static String encoded(String value) {
+      if (value.chars().allMatch(c -> c >= 0x20 && c < 0x7f) && !value.contains("=?")) {
+        return value;
+      }
+      List<String> words = new ArrayList<>();
+      StringBuilder chunk = new StringBuilder();
+      int bytes = 0;
+      for (int i = 0; i < value.length(); i += Character.charCount(value.codePointAt(i))) {
+        String c = new String(Character.toChars(value.codePointAt(i)));
+        int size = c.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes + size > 42) {
+          words.add(word(chunk.toString()));
+          chunk.setLength(0);
+          bytes = 0;
+        }
+        chunk.append(c);
+        bytes += size;
+      }
+      words.add(word(chunk.toString()));
+      return String.join("\r\n ", words);
+    }
+
+    private static String word(String text) {
+      return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+    }
+
+    /** An address header value: the address alone, or the display name (quoted or encoded as needed) and the address. */
+    private static String mailbox(@Nullable String displayName, String address) {
+      if (displayName == null) {
+        return address;
+      }
+      String name = encoded(displayName);
+      if (name.equals(displayName)) {
+        try {
+          return new InternetAddress(address, displayName, "US-ASCII").toString(); // quotes "Smith, John" as needed
+        } catch (UnsupportedEncodingException e) {
+          throw new IllegalStateException("US-ASCII is not supported", e);
+        }
+      }
+      return name + " <" + address + ">";
     }
 
     private static int nonNegative(String what, int value) {

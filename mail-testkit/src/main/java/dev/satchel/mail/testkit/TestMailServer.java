@@ -1,12 +1,7 @@
 package dev.satchel.mail.testkit;
 
-import com.icegreen.greenmail.imap.ImapHostManager;
-import com.icegreen.greenmail.server.AbstractServer;
-import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.store.MailFolder;
-import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.satchel.mail.EmailAddress;
 import dev.satchel.mail.MailSettings;
@@ -17,27 +12,24 @@ import dev.satchel.mail.Security;
 import dev.satchel.mail.Server;
 import dev.satchel.mail.TlsOptions;
 import dev.satchel.mail.Uid;
-import dev.satchel.mail.internal.MimeReader;
 import dev.satchel.mail.internal.MimeWriter;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.jspecify.annotations.Nullable;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +68,21 @@ import org.slf4j.LoggerFactory;
  * with their password. SMTP accepts mail with or without authentication, and mail for an address
  * that has no user yet creates one (login and password both the address).
  *
+ * <p><b>Mail.</b> {@link #received()}, {@link #received(String)} and
+ * {@link #received(String, String)} read what arrived straight from the server's store, with no
+ * IMAP session; {@link #purge()} and {@link #purge(String)} empty the folders of every account or of
+ * one, for tests that share a server.
+ *
+ * <p><b>Refused recipients.</b> {@link #recipientPolicy(RecipientPolicy)} makes the SMTP services
+ * answer {@code RCPT TO} for chosen addresses with a chosen 4xx or 5xx reply (an unknown user,
+ * greylisting, a full mailbox) and accept the rest.
+ *
+ * <p><b>Connections.</b> Every connection the server accepts has TCP_NODELAY, so a command's answer
+ * is not held back by delayed acknowledgements (a call takes a millisecond or a few on loopback). A
+ * connection the client cuts or resets ends its server thread quietly: the end is logged at DEBUG
+ * by the logger {@code dev.satchel.mail.testkit.EmbeddedService} instead of printed as a stack
+ * trace; other exceptions on those threads are still printed.
+ *
  * <p>Thread-safe. {@link #close()} stops every service and is idempotent; any other method called
  * after it throws {@link IllegalStateException}.
  */
@@ -88,23 +95,25 @@ public final class TestMailServer implements AutoCloseable {
   private static final long STARTUP_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(30);
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-  private final GreenMail greenMail;
+  private final EmbeddedGreenMail greenMail;
+  private final MailStore store;
   private final TlsOptions tls;
   private final Map<Protocol, Integer> plainPorts;
   private final Map<Protocol, Integer> tlsPorts;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private TestMailServer(GreenMail greenMail, TlsOptions tls) {
+  private TestMailServer(EmbeddedGreenMail greenMail, TlsOptions tls) {
     this.greenMail = greenMail;
+    this.store = new MailStore(greenMail.getManagers().getImapHostManager(), greenMail.getUserManager());
     this.tls = tls;
     this.plainPorts = new EnumMap<>(Protocol.class);
     this.tlsPorts = new EnumMap<>(Protocol.class);
-    plainPorts.put(Protocol.SMTP, boundPort(greenMail.getSmtp()));
-    plainPorts.put(Protocol.IMAP, boundPort(greenMail.getImap()));
-    plainPorts.put(Protocol.POP3, boundPort(greenMail.getPop3()));
-    tlsPorts.put(Protocol.SMTP, boundPort(greenMail.getSmtps()));
-    tlsPorts.put(Protocol.IMAP, boundPort(greenMail.getImaps()));
-    tlsPorts.put(Protocol.POP3, boundPort(greenMail.getPop3s()));
+    plainPorts.put(Protocol.SMTP, greenMail.port(ServerSetup.PROTOCOL_SMTP));
+    plainPorts.put(Protocol.IMAP, greenMail.port(ServerSetup.PROTOCOL_IMAP));
+    plainPorts.put(Protocol.POP3, greenMail.port(ServerSetup.PROTOCOL_POP3));
+    tlsPorts.put(Protocol.SMTP, greenMail.port(ServerSetup.PROTOCOL_SMTPS));
+    tlsPorts.put(Protocol.IMAP, greenMail.port(ServerSetup.PROTOCOL_IMAPS));
+    tlsPorts.put(Protocol.POP3, greenMail.port(ServerSetup.PROTOCOL_POP3S));
   }
 
   /**
@@ -123,7 +132,7 @@ public final class TestMailServer implements AutoCloseable {
       setup.setServerStartupTimeout(STARTUP_TIMEOUT_MILLIS);
       setups[i] = setup;
     }
-    GreenMail greenMail = new GreenMail(setups);
+    EmbeddedGreenMail greenMail = new EmbeddedGreenMail(setups);
     try {
       greenMail.start();
       TestMailServer server = new TestMailServer(greenMail, TlsOptions.trusting(certificate.trustStore()));
@@ -178,9 +187,7 @@ public final class TestMailServer implements AutoCloseable {
   public MailSettings settings(TestUser user, Protocol protocol, Security security) {
     Objects.requireNonNull(user, "user");
     int port = port(protocol, security);
-    if (greenMail.getUserManager().getUser(user.login()) == null) {
-      throw new IllegalArgumentException("no user \"" + user.login() + "\" on this server: create it with createUser");
-    }
+    store.user(user.login());
     return MailSettings.builder()
         .server(new Server(protocol, HOST, port, security))
         .credentials(user.credentials())
@@ -237,10 +244,7 @@ public final class TestMailServer implements AutoCloseable {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(rfc822, "rfc822");
     checkOpen();
-    GreenMailUser user = greenMail.getUserManager().getUser(to.login());
-    if (user == null) {
-      throw new IllegalArgumentException("no user \"" + to.login() + "\" on this server: create it with createUser");
-    }
+    GreenMailUser user = store.user(to.login());
     MimeMessage mime;
     try {
       mime = new MimeMessage(SESSION, new ByteArrayInputStream(rfc822));
@@ -305,34 +309,7 @@ public final class TestMailServer implements AutoCloseable {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(folder, "folder");
     checkOpen();
-    GreenMailUser account = greenMail.getUserManager().getUser(user.login());
-    if (account == null) {
-      throw new IllegalArgumentException("no user \"" + user.login() + "\" on this server: create it with createUser");
-    }
-    ImapHostManager host = greenMail.getManagers().getImapHostManager();
-    char separator = host.getHierarchyDelimiter();
-    String[] levels = folder.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
-    if (folder.isBlank() || java.util.Arrays.stream(levels).anyMatch(String::isBlank)) {
-      throw new IllegalArgumentException("folder must be a full name with non-empty levels separated by '" + separator
-          + "', was \"" + folder + "\"");
-    }
-    try {
-      if (folder.equalsIgnoreCase("INBOX")) {
-        return host.getInbox(account);
-      }
-      String name = "";
-      MailFolder current = null;
-      for (String level : levels) {
-        name = name.isEmpty() ? level : name + separator + level;
-        current = host.getFolder(account, name);
-        if (current == null) {
-          current = host.createMailbox(account, name);
-        }
-      }
-      return Objects.requireNonNull(current);
-    } catch (FolderException | com.icegreen.greenmail.imap.AuthorizationException e) {
-      throw new IllegalStateException("cannot create folder \"" + folder + "\" for " + user.login() + ": " + e.getMessage(), e);
-    }
+    return store.folder(store.user(user.login()), folder, true).orElseThrow();
   }
 
   /**
@@ -341,8 +318,9 @@ public final class TestMailServer implements AutoCloseable {
    * and expunged are no longer listed.
    */
   public List<byte[]> receivedRaw() {
+    checkOpen();
     List<byte[]> result = new ArrayList<>();
-    for (Stored stored : stored()) {
+    for (MailStore.Stored stored : store.inboxes()) {
       result.add(stored.bytes());
     }
     return result;
@@ -354,12 +332,52 @@ public final class TestMailServer implements AutoCloseable {
    * {@code Mailbox} implementations use.
    */
   public List<Message> received() {
-    List<Message> result = new ArrayList<>();
-    for (Stored stored : stored()) {
-      Uid uid = new Uid.Imap(stored.uidValidity(), stored.message().getUid());
-      result.add(MimeReader.read(new ByteArrayInputStream(stored.bytes()), uid));
+    checkOpen();
+    return store.inboxes().stream().map(MailStore.Stored::parse).toList();
+  }
+
+  /**
+   * The messages now in the INBOX of the account with this address, read straight from the server's
+   * store (no IMAP session, no login), in UID order: the order they arrived in. Each has its IMAP UID
+   * (with the INBOX's UIDVALIDITY) and no flags, parsed with the same MIME reader Satchel's
+   * {@code Mailbox} implementations use.
+   *
+   * <pre>{@code
+   * assertThat(server.received("bob@example.test")).extracting(Message::subject).containsExactly("Welcome");
+   * }</pre>
+   *
+   * @param address the account's address, compared ignoring case; an address with no account (no
+   *     user was created for it and no mail came for it) has received nothing
+   * @throws IllegalArgumentException when {@code address} is not a valid email address
+   */
+  public List<Message> received(String address) {
+    return received(address, "INBOX");
+  }
+
+  /**
+   * The messages now in one folder of the account with this address, read straight from the server's
+   * store (no IMAP session), in UID order: the order they were stored in that folder (delivered,
+   * appended, copied or moved there).
+   *
+   * @param address the account's address, compared ignoring case; an address with no account has
+   *     received nothing
+   * @param folder the folder's full name, levels separated by {@code '.'}; {@code "INBOX"} for the inbox
+   * @throws IllegalArgumentException when {@code address} is not a valid email address, or the
+   *     account has no such folder (the message lists the folders it has)
+   */
+  public List<Message> received(String address, String folder) {
+    Objects.requireNonNull(folder, "folder");
+    checkOpen();
+    Optional<GreenMailUser> account = store.userByAddress(address);
+    if (account.isEmpty()) {
+      return List.of();
     }
-    return result;
+    Optional<MailFolder> found = store.folder(account.get(), folder, false);
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException("no folder \"" + folder + "\" for " + address + "; its folders are "
+          + store.folderNames(account.get()));
+    }
+    return MailStore.messages(found.get());
   }
 
   /**
@@ -373,24 +391,69 @@ public final class TestMailServer implements AutoCloseable {
    * @throws IllegalArgumentException when {@code count} or {@code timeout} is negative
    */
   public boolean awaitReceived(int count, Duration timeout) {
-    if (count < 0) {
-      throw new IllegalArgumentException("count must not be negative, was " + count);
-    }
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
-    }
-    long deadline = System.nanoTime() + saturatedNanos(timeout);
-    while (true) {
-      if (messageCount() >= count) {
-        return true;
-      }
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
-        return false;
-      }
-      LockSupport.parkNanos(this, Math.min(remaining, POLL_NANOS));
-    }
+    return await(count, timeout, store::inboxMessageCount);
+  }
+
+  /**
+   * Waits until at least {@code count} messages are in the INBOX of the account with this address
+   * (see {@link #received(String)}), or until {@code timeout} has passed. Checks every few
+   * milliseconds; returns false early when the calling thread is interrupted.
+   *
+   * @return true once at least {@code count} messages are there; false when the timeout passed first
+   * @throws IllegalArgumentException when {@code address} is not a valid email address, or
+   *     {@code count} or {@code timeout} is negative
+   */
+  public boolean awaitReceived(String address, int count, Duration timeout) {
+    Objects.requireNonNull(address, "address");
+    EmailAddress.parse(address);
+    return await(count, timeout, () -> store.userByAddress(address)
+        .flatMap(account -> store.folder(account, "INBOX", false)).map(MailFolder::getMessageCount).orElse(0));
+  }
+
+  /**
+   * Removes every message from every folder of every account, straight in the server's store: the
+   * state of a fresh server, for tests that share one server. Users, their passwords and their
+   * folders stay, as does the {@link #recipientPolicy(RecipientPolicy) recipient policy}. IMAP
+   * sessions with a folder selected are told of the removal as of an expunge; UIDs are not reused.
+   */
+  public void purge() {
+    checkOpen();
+    store.users().forEach(store::purge);
+  }
+
+  /**
+   * Removes every message from every folder of the account with this address (see {@link #purge()});
+   * other accounts keep theirs. Does nothing for an address with no account.
+   *
+   * @throws IllegalArgumentException when {@code address} is not a valid email address
+   */
+  public void purge(String address) {
+    checkOpen();
+    store.userByAddress(address).ifPresent(store::purge);
+  }
+
+  /**
+   * Sets how the SMTP services (plain and TLS) answer {@code RCPT TO} from now on: refuse the
+   * recipients a rule matches with the rule's code and text, accept the rest. Sessions already
+   * running see the new policy at their next {@code RCPT}. {@link RecipientPolicy#acceptAll()}
+   * restores the default.
+   *
+   * <pre>{@code
+   * server.recipientPolicy(RecipientPolicy.builder()
+   *     .reject("blocked@example.test")      // 550 5.1.1 <blocked@example.test>: no such user
+   *     .greylist("*@slow.example.test")     // 451 4.7.1 ...
+   *     .build());
+   * }</pre>
+   */
+  public void recipientPolicy(RecipientPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    checkOpen();
+    greenMail.smtpManager().policy(policy);
+  }
+
+  /** The recipient policy in force; {@link RecipientPolicy#acceptAll()} unless one was set. */
+  public RecipientPolicy recipientPolicy() {
+    return greenMail.smtpManager().policy();
   }
 
   /** Stops every service and closes their connections. Idempotent. */
@@ -423,44 +486,26 @@ public final class TestMailServer implements AutoCloseable {
     }
   }
 
-  private int messageCount() {
-    checkOpen();
-    ImapHostManager host = greenMail.getManagers().getImapHostManager();
-    int count = 0;
-    for (GreenMailUser user : greenMail.getUserManager().listUser()) {
-      try {
-        count += host.getInbox(user).getMessageCount();
-      } catch (FolderException e) {
-        // a user without an INBOX has no messages
-      }
+  private boolean await(int count, Duration timeout, IntSupplier current) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative, was " + count);
     }
-    return count;
-  }
-
-  private List<Stored> stored() {
-    checkOpen();
-    ImapHostManager host = greenMail.getManagers().getImapHostManager();
-    List<Stored> result = new ArrayList<>();
-    for (GreenMailUser user : greenMail.getUserManager().listUser()) {
-      MailFolder inbox;
-      try {
-        inbox = host.getInbox(user);
-      } catch (FolderException e) {
-        continue; // a user without an INBOX has no messages
-      }
-      for (StoredMessage message : inbox.getMessages()) {
-        result.add(new Stored(message, inbox.getUidValidity(), user.getLogin()));
-      }
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
     }
-    result.sort(Comparator.comparing((Stored s) -> receivedDate(s.message()))
-        .thenComparing(Stored::login)
-        .thenComparingLong(s -> s.message().getUid()));
-    return result;
-  }
-
-  private static Date receivedDate(StoredMessage message) {
-    Date date = message.getReceivedDate();
-    return date == null ? new Date(0) : date;
+    long deadline = System.nanoTime() + saturatedNanos(timeout);
+    while (true) {
+      checkOpen();
+      if (current.getAsInt() >= count) {
+        return true;
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
+        return false;
+      }
+      LockSupport.parkNanos(this, Math.min(remaining, POLL_NANOS));
+    }
   }
 
   private static long saturatedNanos(Duration timeout) {
@@ -468,26 +513,6 @@ public final class TestMailServer implements AutoCloseable {
       return timeout.toNanos();
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE / 2;
-    }
-  }
-
-  private static int boundPort(@Nullable AbstractServer service) {
-    if (service == null) {
-      throw new IllegalStateException("a GreenMail service did not start");
-    }
-    return service.getPort();
-  }
-
-  /** One stored message and where it is. */
-  private record Stored(StoredMessage message, long uidValidity, String login) {
-    byte[] bytes() {
-      try {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        message.getMimeMessage().writeTo(out);
-        return out.toByteArray();
-      } catch (MessagingException | IOException e) {
-        throw new IllegalStateException("cannot read a stored message: " + e.getMessage(), e);
-      }
     }
   }
 }

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.satchel.mail.Protocol;
+import dev.satchel.mail.Security;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -33,27 +30,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The proxy in front of a real server (GreenMail) with a real client (Angus): masking is seen by the
- * client, faults surface as client errors, and a new connection after a fault works.
+ * The proxy in front of a real server (GreenMail, as {@link TestMailServer} runs it) with a real client
+ * (Angus): masking is seen by the client, faults surface as client errors, and a new connection after
+ * a fault works.
  */
 @ExtendWith(ReliabilityReport.class)
 class FaultProxyGreenMailTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static GreenMail greenMail;
+  private static TestMailServer server;
 
   @BeforeAll
-  static void startServer() throws Exception {
-    greenMail = new GreenMail(ServerSetup.dynamicPort(ServerSetupTest.SMTP_POP3_IMAP));
-    greenMail.start();
-    greenMail.setUser("alice@example.com", "alice@example.com", "secret");
-    byte[] big = Seeder.messages(1).from("bob@example.com").to("alice@example.com").bodySize(200_000).build().get(0);
-    MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(big));
-    greenMail.getUserManager().getUser("alice@example.com").deliver(m);
+  static void startServer() {
+    server = TestMailServer.start();
+    TestUser alice = server.createUser("alice@example.com", "secret");
+    server.deliver(alice, Seeder.messages(1).from("bob@example.com").to("alice@example.com").bodySize(200_000).build().get(0));
   }
 
   @AfterAll
   static void stopServer() {
-    greenMail.stop();
+    server.close();
+  }
+
+  private static int port(Protocol protocol) {
+    return server.port(protocol, Security.NONE);
   }
 
   private static Session session(String protocol, int port) {
@@ -68,7 +67,7 @@ class FaultProxyGreenMailTest {
 
   @Test
   void imapClientSeesHiddenCapabilitiesAsAbsent() throws Exception {
-    try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, greenMail.getImap().getPort())) {
+    try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, port(Protocol.IMAP))) {
       assertTimeoutPreemptively(DEADLINE, () -> {
         IMAPStore direct = (IMAPStore) session("imap", proxy.port()).getStore("imap");
         direct.connect("alice@example.com", "secret");
@@ -96,7 +95,7 @@ class FaultProxyGreenMailTest {
 
   @Test
   void pop3ClientSeesHiddenCapaLinesAsAbsent() throws Exception {
-    try (FaultProxy proxy = FaultProxy.start(Protocol.POP3, greenMail.getPop3().getPort())) {
+    try (FaultProxy proxy = FaultProxy.start(Protocol.POP3, port(Protocol.POP3))) {
       assertTimeoutPreemptively(DEADLINE, () -> {
         POP3Store direct = (POP3Store) session("pop3", proxy.port()).getStore("pop3");
         direct.connect("alice@example.com", "secret");
@@ -115,7 +114,7 @@ class FaultProxyGreenMailTest {
 
   @Test
   void smtpClientSeesHiddenEhloKeywordsAsAbsent() throws Exception {
-    try (FaultProxy proxy = FaultProxy.start(Protocol.SMTP, greenMail.getSmtp().getPort())) {
+    try (FaultProxy proxy = FaultProxy.start(Protocol.SMTP, port(Protocol.SMTP))) {
       assertTimeoutPreemptively(DEADLINE, () -> {
         SMTPTransport direct = (SMTPTransport) session("smtp", proxy.port()).getTransport("smtp");
         direct.connect();
@@ -136,13 +135,13 @@ class FaultProxyGreenMailTest {
       });
       assertThat(proxy.connection(1).commandNames()).containsSubsequence("EHLO", "MAIL", "RCPT", "DATA", "QUIT")
           .containsOnlyOnce("EHLO");
-      assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
+      assertThat(server.awaitReceived(2, Duration.ofSeconds(5))).isTrue();
     }
   }
 
   @Test
   void cutInTheMiddleOfAFetchFailsAndTheNextConnectionWorks() throws Exception {
-    try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, greenMail.getImap().getPort())) {
+    try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, port(Protocol.IMAP))) {
       proxy.enqueue(ConnectionScript.cutAfter(Direction.TO_CLIENT, 50_000));
       assertTimeoutPreemptively(DEADLINE, () -> {
         assertThatThrownBy(() -> fetchFirst(proxy.port())).isInstanceOfAny(MessagingException.class, IOException.class);
@@ -156,7 +155,7 @@ class FaultProxyGreenMailTest {
 
   @Test
   void stalledImapServerFailsWithinTheReadTimeout() throws Exception {
-    try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, greenMail.getImap().getPort())) {
+    try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, port(Protocol.IMAP))) {
       proxy.enqueue(ConnectionScript.stall(), ConnectionScript.stallAfter(Direction.TO_CLIENT, 10_000));
       assertTimeoutPreemptively(DEADLINE, () -> {
         assertThatThrownBy(() -> fetchFirst(proxy.port())).isInstanceOfAny(MessagingException.class, IOException.class);
@@ -168,7 +167,7 @@ class FaultProxyGreenMailTest {
 
   @Test
   void garbageGreetingIsRejectedByTheClient() throws Exception {
-    try (FaultProxy proxy = FaultProxy.start(Protocol.POP3, greenMail.getPop3().getPort())) {
+    try (FaultProxy proxy = FaultProxy.start(Protocol.POP3, port(Protocol.POP3))) {
       proxy.enqueue(ConnectionScript.garbage(ConnectionScript.randomGarbage(1, 200)));
       assertTimeoutPreemptively(DEADLINE, () -> {
         POP3Store store = (POP3Store) session("pop3", proxy.port()).getStore("pop3");
@@ -180,7 +179,7 @@ class FaultProxyGreenMailTest {
   @Test
   void twentyConcurrentSessionsThroughOneProxy() throws Exception {
     int sessions = 20;
-    try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, greenMail.getImap().getPort())) {
+    try (FaultProxy proxy = FaultProxy.start(Protocol.IMAP, port(Protocol.IMAP))) {
       ExecutorService pool = Executors.newFixedThreadPool(sessions);
       try {
         assertTimeoutPreemptively(DEADLINE.multipliedBy(2), () -> {

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.strings;
 
+import dev.satchel.mail.Message;
 import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Uid;
+import dev.satchel.mail.internal.MimeReader;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +90,78 @@ class SeederTest {
   }
 
   @Test
+  void nonAsciiSubjectsAndDisplayNamesAreWrittenAsEncodedWords() {
+    Seeder.Batch batch = Seeder.messages(1).from("Jörg Müller", "joerg@example.com").to("Smith, John", "john@example.com")
+        .subjectPrefix("Grüße aus Köln 📬");
+    byte[] raw = batch.build().get(0);
+    for (byte b : raw) {
+      assertThat(b).as("every byte is 7-bit").isBetween((byte) 0, (byte) 127);
+    }
+    assertThat(text(raw)).contains("From: =?UTF-8?B?SsO2cmcgTcO8bGxlcg==?= <joerg@example.com>\r\n")
+        .contains("To: \"Smith, John\" <john@example.com>\r\n")
+        .contains("Subject: =?UTF-8?");
+    assertThat(Seeder.messages(1).from("Jörg Müller", "joerg@example.com").to("Smith, John", "john@example.com")
+        .subjectPrefix("Grüße aus Köln 📬").build().get(0))
+        .as("reproducible").isEqualTo(raw);
+
+    Message parsed = MimeReader.read(new ByteArrayInputStream(raw), new Uid.Imap(1, 1));
+    assertThat(parsed.subject()).isEqualTo("Grüße aus Köln 📬 0");
+    assertThat(parsed.envelope().from()).singleElement().satisfies(a -> {
+      assertThat(a.address()).isEqualTo("joerg@example.com");
+      assertThat(a.displayName()).hasValue("Jörg Müller");
+    });
+    assertThat(parsed.envelope().to()).singleElement().satisfies(a -> assertThat(a.displayName()).hasValue("Smith, John"));
+    assertThat(batch.outgoing().get(0).subject()).isEqualTo("Grüße aus Köln 📬 0");
+    byte[] lookalike = Seeder.messages(1).subjectPrefix("=?UTF-8?Q?abc?=").build().get(0); // ASCII, but not to be decoded
+    assertThat(MimeReader.read(new ByteArrayInputStream(lookalike), new Uid.Imap(1, 1)).subject()).isEqualTo("=?UTF-8?Q?abc?= 0");
+    assertThat(batch.outgoing().get(0).from().displayName()).hasValue("Jörg Müller");
+  }
+
+  /** Code points of several scripts (ASCII including {@code =} and {@code ?}, Latin-1, Cyrillic, CJK, emoji), no space. */
+  private static final int[][] SCRIPTS = {{0x21, 0x7e}, {0xa1, 0xff}, {0x410, 0x44f}, {0x4e00, 0x4e80}, {0x1f600, 0x1f64f}};
+
+  private static Gen<String> words() {
+    Gen<Integer> codePoint = integers().between(0, SCRIPTS.length - 1).zip(integers().between(0, 1 << 16),
+        (script, n) -> SCRIPTS[script][0] + n % (SCRIPTS[script][1] - SCRIPTS[script][0] + 1));
+    Gen<String> word = lists().of(codePoint).ofSizeBetween(1, 12)
+        .map(cps -> new String(cps.stream().mapToInt(Integer::intValue).toArray(), 0, cps.size()));
+    return lists().of(word).ofSizeBetween(0, 12).map(w -> String.join(" ", w));
+  }
+
+  @Test
+  void anySubjectPrefixAndDisplayNameRoundTripThroughTheRawMessage() {
+    qt().withExamples(300).forAll(words(), words()).checkAssert((prefix, name) -> {
+      Seeder.Batch batch = Seeder.messages(1).subjectPrefix(prefix);
+      if (!name.isEmpty()) {
+        batch.from(name, "sender@example.com");
+      }
+      byte[] raw = batch.build().get(0);
+      Message parsed = MimeReader.read(new ByteArrayInputStream(raw), new Uid.Imap(1, 1));
+      assertThat(parsed.subject()).isEqualTo(batch.subject(0));
+      assertThat(parsed.envelope().from().get(0).displayName()).isEqualTo(name.isEmpty() ? Optional.empty() : Optional.of(name));
+      for (byte b : raw) {
+        assertThat(b).isBetween((byte) 0, (byte) 127);
+      }
+    });
+  }
+
+  @Test
+  void nonAsciiSubjectSurvivesDeliveryToTheTestServer() {
+    try (TestMailServer server = TestMailServer.start()) {
+      TestUser alice = server.createUser("alice@example.com", "secret");
+      Seeder.Batch batch = Seeder.messages(2).from("Zoë Ødegård", "zoe@example.com").to("alice@example.com")
+          .subjectPrefix("Отчёт за март —");
+      batch.build().forEach(raw -> server.deliver(alice, raw));
+      server.deliver(alice, batch.outgoing().get(1));
+
+      assertThat(server.received("alice@example.com")).extracting(Message::subject)
+          .containsExactly("Отчёт за март — 0", "Отчёт за март — 1", "Отчёт за март — 1");
+      assertThat(server.received("alice@example.com")).allSatisfy(m ->
+          assertThat(m.envelope().from().get(0).displayName()).hasValue("Zoë Ødegård"));
+    }
+  }
+
+  @Test
   void streamsLargeBatchesLazily() {
     assertThat(Seeder.messages(20_000).bodySize(10).stream().mapToLong(b -> b.length).sum()).isGreaterThan(20_000L * 150);
   }
@@ -94,6 +171,9 @@ class SeederTest {
     assertThatThrownBy(() -> Seeder.messages(-1)).hasMessage("count must be >= 0, was -1");
     assertThatThrownBy(() -> Seeder.messages(1).bodySize(-5)).hasMessage("bodySize must be >= 0, was -5");
     assertThatThrownBy(() -> Seeder.messages(1).subjectPrefix("a\r\nBcc: x")).hasMessageContaining("a\\r\\nBcc: x");
+    assertThatThrownBy(() -> Seeder.messages(1).from("Eve\r\nBcc: x", "eve@example.com"))
+        .hasMessage("from display name must be one line without control characters, was \"Eve\\r\\nBcc: x\"");
+    assertThatThrownBy(() -> Seeder.messages(1).to("Bob", "not an address")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Seeder.messages(1).from("a@b\nc")).hasMessageContaining("from must be one ASCII address");
   }
 

@@ -40,6 +40,37 @@ class ServerAssertionsTest {
   }
 
   @Test
+  void assertThatServerAssertsOnTheServerItself(TestMailServer server) {
+    assertThat(server).isSameAs(server).isEqualTo(server).isNotNull().hasReceivedNothing();
+    try (TestMailServer other = TestMailServer.start()) {
+      assertThat(server).isNotSameAs(other).isNotEqualTo(other);
+      assertThatThrownBy(() -> assertThat(server).isSameAs(other)).isInstanceOf(AssertionError.class)
+          .hasMessageContaining(server.toString());
+    }
+    assertThat(server).extracting(TestMailServer::isClosed).isEqualTo(false);
+    assertThatThrownBy(() -> assertThat((TestMailServer) null).hasReceived(0)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Expecting actual not to be null");
+  }
+
+  @Test
+  void receivedByAssertsOnOneAccount(TestMailServer server) {
+    TestUser alice = server.createUser("alice@example.com", "secret");
+    TestUser bob = server.createUser("bob@example.com", "secret");
+    server.deliver(alice, OutgoingMessage.builder().from("shop@example.com").to("alice@example.com").subject("For Alice")
+        .text("Hi").build());
+    server.deliver(bob, OutgoingMessage.builder().from("shop@example.com").to("bob@example.com").subject("For Bob")
+        .text("Hi").build());
+
+    assertThat(server).hasReceived(2);
+    assertThat(server).receivedBy("bob@example.com").singleMessage().hasSubject("For Bob");
+    assertThat(server).within(Duration.ZERO).receivedBy("carol@example.com").hasReceivedNothing();
+    assertThatThrownBy(() -> assertThat(server).within(Duration.ZERO).receivedBy("alice@example.com").hasReceived(2))
+        .hasMessageContaining("Expected 2 received messages but there were 1:")
+        .hasMessageContaining("subject \"For Alice\"");
+    assertThatThrownBy(() -> assertThat(server).receivedBy("not an address")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void waitsForMailSentOverSmtp(TestMailServer server) throws Exception {
     Properties p = new Properties();
     p.setProperty("mail.smtp.host", "127.0.0.1");
