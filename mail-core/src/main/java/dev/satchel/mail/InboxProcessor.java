@@ -3,14 +3,12 @@ package dev.satchel.mail;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,15 +42,22 @@ import org.slf4j.LoggerFactory;
  * writes and fsyncs (measured: about 30 seconds with {@link SyncStateStore#file}), growing
  * quadratically in bytes written with the size of the inbox. With the default, a crash loses at most
  * about one second of records, and those messages are handed over again (never lost). A POP3
- * deletion is committed by QUIT only after the run's last save.
+ * deletion is committed by QUIT only after the run's last save. The state is kept under
+ * {@link #stateKey()}: by default the account and the folder, not the port (see
+ * {@link Builder#stateKey(String)}).
  *
- * <p><b>Failures.</b> A handler that throws leaves its message unacknowledged; it is handed over
- * again on the next run, and after {@link Builder#maxFailures(int)} failed attempts it goes to the
- * {@link DeadLetterHandler} instead and stays on the server untouched. A lost connection ends the run
- * with a {@link MailException}; what was handled up to then is saved, and a POP3 session cut before
- * its QUIT deletes nothing. The only duplicates: messages whose handler returned but whose record was
- * not yet saved when the process died (at most one {@link Builder#stateSaveInterval} of them) are
- * handed over again.
+ * <p><b>Failures.</b> A handler that throws leaves its message unacknowledged. {@link #runOnce()}
+ * hands it over again on its next call; a processor {@linkplain #start started} on its own thread
+ * retries it after a backoff (1 second doubling up to 5 minutes by default, see {@link
+ * Builder#retryBackoff}), without waiting for the next interval. After {@link Builder#maxFailures(int)}
+ * failed attempts the message goes to the dead-letter handler instead, which receives the whole
+ * message as a {@link DeadLetter} (or its summary, with a {@link DeadLetterHandler}); it is recorded
+ * as dead-lettered, never handed over again, and stays on the server untouched or moves to a
+ * quarantine folder ({@link AfterDeadLetter}). A lost connection ends the run with a {@link
+ * MailException}; what was handled up to then is saved, and a POP3 session cut before its QUIT
+ * deletes nothing. The only duplicates: messages whose handler returned but whose record was not yet
+ * saved when the process died (at most one {@link Builder#stateSaveInterval} of them) are handed over
+ * again.
  *
  * <p><b>Changed ids.</b> When an IMAP folder's UIDVALIDITY changes, every saved UID is void and
  * every message still in the folder counts as new: nothing is lost, and each is handed over again.
@@ -72,33 +77,48 @@ public final class InboxProcessor {
   /** Default longest time a handled message's record waits to be saved: 1 second. */
   public static final Duration DEFAULT_STATE_SAVE_INTERVAL = Duration.ofSeconds(1);
 
-  private final Supplier<Mailbox> mailboxes;
-  private final SyncStateStore store;
-  private final String stateKey;
-  private final String account;
-  private final String folderName;
-  private final MessageHandler handler;
-  private final AfterHandling afterHandling;
-  private final int maxFailures;
-  private final DeadLetterHandler deadLetters;
-  private final Clock clock;
-  private final long saveIntervalNanos;
+  /** Default wait of a running processor before it retries a message whose handler failed once: 1 second. */
+  public static final Duration DEFAULT_FIRST_RETRY = Duration.ofSeconds(1);
+
+  /** Default longest wait of a running processor before it retries a failed message: 5 minutes. */
+  public static final Duration DEFAULT_MAX_RETRY = Duration.ofMinutes(5);
+
+  // Package-private for ProcessorRun, which carries out one run with them.
+  final Supplier<Mailbox> mailboxes;
+  final SyncStateStore store;
+  final String stateKey;
+  /** Keys an earlier version used for the same account and folder; looked at when nothing is under stateKey. */
+  final List<String> earlierKeys;
+  /** "for IMAP account alice on host:993 (state key ...)", for messages. */
+  final String account;
+  final String folderName;
+  final MessageHandler handler;
+  final AfterHandling afterHandling;
+  final AfterDeadLetter afterDeadLetter;
+  final int maxFailures;
+  final DeadLetter.Handler deadLetters;
+  final Clock clock;
+  final long saveIntervalNanos;
+  final RetrySchedule retries;
   private final ReentrantLock runLock = new ReentrantLock();
   private volatile boolean pushOffered;
 
   private InboxProcessor(Builder b, Supplier<Mailbox> mailboxes, SyncStateStore store, MessageHandler handler,
-      AfterHandling afterHandling, String stateKey, String account) {
+      AfterHandling afterHandling, String stateKey, List<String> earlierKeys, String account) {
     this.mailboxes = mailboxes;
     this.account = account;
     this.store = store;
     this.handler = handler;
     this.afterHandling = afterHandling;
+    this.afterDeadLetter = b.afterDeadLetter;
     this.stateKey = stateKey;
+    this.earlierKeys = List.copyOf(earlierKeys);
     this.folderName = b.folder;
     this.maxFailures = b.maxFailures;
     this.deadLetters = b.deadLetters;
     this.clock = b.clock;
     this.saveIntervalNanos = b.saveInterval.toNanos();
+    this.retries = new RetrySchedule(b.firstRetry, b.maxRetry);
   }
 
   /** A new builder. */
@@ -125,24 +145,53 @@ public final class InboxProcessor {
    * @throws UnsupportedCapabilityException when the connection cannot do the after-handling action
    *     (or has no stable ids); a configuration error, not worth retrying
    * @throws IllegalStateException when the folder to process, or the folder of {@link
-   *     AfterHandling#moveTo(String)}, does not exist (and the action does not create it); the message
-   *     names the folder and the account. Thrown before any message is handed over.
+   *     AfterHandling#moveTo(String)} or {@link AfterDeadLetter#moveTo(String)}, does not exist (and the
+   *     action does not create it); the message names the folder and the account. Thrown before any
+   *     message is handed over.
    * @throws MailException when the connection fails; what was handled up to then stays saved
    * @throws java.io.UncheckedIOException when the state store fails
    */
   public Report runOnce() {
+    return run(false);
+  }
+
+  /** A run of the loop behind {@link #start}: failed messages wait out their retry backoff. */
+  Report runInLoop() {
+    return run(true);
+  }
+
+  private Report run(boolean honourBackoff) {
     runLock.lock();
     try (Mailbox mailbox = mailboxes.get()) {
-      return run(mailbox);
+      return new ProcessorRun(this, mailbox, honourBackoff).run();
     } finally {
       runLock.unlock();
     }
   }
 
   /**
+   * How long the loop behind {@link #start} waits for its next run: {@code interval}, or less when a
+   * failed message is due to be retried sooner.
+   */
+  Duration nextWait(Duration interval) {
+    Optional<Instant> due = retries.next();
+    if (due.isEmpty()) {
+      return interval;
+    }
+    Duration untilDue = Duration.between(clock.instant(), due.get());
+    if (untilDue.isNegative()) {
+      return Duration.ZERO;
+    }
+    return untilDue.compareTo(interval) < 0 ? untilDue : interval;
+  }
+
+  /**
    * Starts running on a daemon thread: now, then every {@code interval}, and at once when an IMAP
-   * folder reports new mail by push (IDLE) where the server offers it. Failed runs are retried with
-   * exponential backoff (1 second doubling up to 5 minutes, with jitter). A configuration error
+   * folder reports new mail by push (IDLE) where the server offers it. A message whose handler threw
+   * is retried after its backoff ({@link Builder#retryBackoff}: 1 second, doubling, at most 5 minutes
+   * by default), sooner than the interval when that is shorter; runs in between (pushed mail) leave it
+   * alone until then. Failed runs are retried with exponential backoff (1 second doubling up to 5
+   * minutes, with jitter). A configuration error
    * ({@link UnsupportedCapabilityException}) stops the loop and is reported to the listener. A missing
    * folder ({@link IllegalStateException} from {@link #runOnce()}) fails each run before any message
    * is handed over and is retried like a lost connection, so creating the folder lets the loop go on.
@@ -172,11 +221,15 @@ public final class InboxProcessor {
   @Override
   public String toString() {
     return "InboxProcessor[key=" + stateKey + ", folder=" + folderName + ", afterHandling=" + afterHandling
-        + ", maxFailures=" + maxFailures + "]";
+        + ", afterDeadLetter=" + afterDeadLetter + ", maxFailures=" + maxFailures + "]";
   }
 
   boolean pushOffered() {
     return pushOffered;
+  }
+
+  void pushOffered(boolean offered) {
+    pushOffered = offered;
   }
 
   Mailbox openMailbox() {
@@ -193,178 +246,6 @@ public final class InboxProcessor {
         + " it takes the full name with the server's hierarchy separator."));
   }
 
-  /**
-   * The destination of {@link AfterHandling.MoveTo}, looked up (and created when asked to) before any
-   * message is handed over; null for the other actions.
-   */
-  private @Nullable Folder moveTarget(Mailbox mailbox) {
-    if (!(afterHandling instanceof AfterHandling.MoveTo m)) {
-      return null;
-    }
-    Optional<Folder> found = mailbox.folder(m.folder());
-    if (found.isPresent()) {
-      return found.get();
-    }
-    if (m.ifMissing() == AfterHandling.IfMissing.FAIL) {
-      // Not a MailCommandException: nothing was sent that the server could refuse.
-      throw new IllegalStateException("AfterHandling." + m + " cannot work: the folder \"" + m.folder()
-          + "\" does not exist " + account + ". Nothing was handed over or moved. Create the folder on the server,"
-          + " correct the name (the full name, with the server's hierarchy separator), or use AfterHandling.moveTo(\""
-          + m.folder() + "\", AfterHandling.IfMissing.CREATE) to let the processor create it.");
-    }
-    LOG.info("{}: creating folder \"{}\" for {}", stateKey, m.folder(), m);
-    try {
-      return mailbox.createFolder(m.folder());
-    } catch (MailCommandException e) {
-      // Another client may have created it since the look-up; otherwise the server's refusal stands.
-      return mailbox.folder(m.folder()).orElseThrow(() -> e);
-    }
-  }
-
-  private Report run(Mailbox mailbox) {
-    checkCapabilities(mailbox.capabilities(), mailbox.protocol());
-    pushOffered = mailbox.supports(Capability.PUSH);
-    Folder folder = folder(mailbox);
-    Folder target = moveTarget(mailbox);
-    SyncState saved = store.load(stateKey).orElseGet(() -> SyncState.initial(folder.fullName()));
-    ProcessingBook book = ProcessingBook.from(saved);
-    SyncState view = new SyncState(folder.fullName(), saved.uidValidity(), saved.uidNext(), saved.highestModSeq(), book.settled());
-    Changes changes = mailbox.changesSince(folder, view);
-    SyncState now = changes.state();
-    if (changes.fullResyncNeeded()) {
-      book.clear();
-    }
-    book.update(now);
-    Counts counts = new Counts();
-    counts.found = changes.added().size();
-    redoActions(mailbox, folder, target, book, changes, counts);
-    save(book, now, false);
-    boolean anyPending = false;
-    Saver saver = new Saver(book, now);
-    try {
-      for (MessageSummary summary : changes.added()) {
-        if (!handOver(mailbox, folder, target, summary, book, saver, counts)) {
-          anyPending = true;
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      saver.saveAfterFailure(e);
-      throw e;
-    }
-    save(book, now, !anyPending);
-    Report report = new Report(counts.found, counts.handled, counts.failed, counts.deadLettered, counts.acknowledged);
-    LOG.debug("{}: {}", stateKey, report);
-    return report;
-  }
-
-  /** Returns true when the message is settled (handled or dead-lettered). */
-  private boolean handOver(Mailbox mailbox, Folder folder, @Nullable Folder target, MessageSummary summary,
-      ProcessingBook book, Saver saver, Counts counts) {
-    String id = summary.uid().asString();
-    Exception failure;
-    try {
-      Message message = mailbox.fetch(folder, summary.uid());
-      handler.handle(message);
-      failure = null;
-    } catch (MailConnectionException | MailAuthenticationException e) {
-      throw e;
-    } catch (Exception e) {
-      failure = e;
-    }
-    if (failure == null) {
-      counts.handled++;
-      if (acknowledge(mailbox, folder, target, List.of(summary.uid()), true)) {
-        counts.acknowledged++;
-        if (afterHandling instanceof AfterHandling.MarkSeen) {
-          book.flagged(id, "\\Seen");
-        }
-      }
-      book.acknowledged(id, clock.instant());
-      saver.changed();
-      return true;
-    }
-    counts.failed++;
-    int failures = book.failed(id);
-    LOG.warn("{}: handling message {} failed (attempt {} of {}): {}", stateKey, summary.uid(), failures, maxFailures,
-        failure.getClass().getName());
-    LOG.debug("{}: failure of message {}", stateKey, summary.uid(), failure);
-    boolean settled = false;
-    if (failures >= maxFailures) {
-      try {
-        deadLetters.deadLetter(summary, failures, failure);
-        book.dead(id, clock.instant());
-        counts.deadLettered++;
-        settled = true;
-      } catch (RuntimeException e) {
-        LOG.warn("{}: the dead-letter handler threw for message {}; it will be retried", stateKey, summary.uid(), e);
-      }
-    }
-    if (settled) {
-      saver.saveNow(); // a dead letter is not to be repeated
-    } else {
-      saver.changed();
-    }
-    return settled;
-  }
-
-  /** Applies the action again to messages handled earlier that are still where they were. */
-  private void redoActions(Mailbox mailbox, Folder folder, @Nullable Folder target, ProcessingBook book, Changes changes,
-      Counts counts) {
-    if (afterHandling instanceof AfterHandling.Leave || afterHandling instanceof AfterHandling.MarkSeen) {
-      return;
-    }
-    Set<String> added = new java.util.HashSet<>();
-    changes.added().forEach(s -> added.add(s.uid().asString()));
-    Instant cutoff = afterHandling instanceof AfterHandling.DeleteAfter d ? clock.instant().minus(d.age()) : Instant.MAX;
-    List<Uid> due = new ArrayList<>();
-    book.forEach((id, entry) -> {
-      if (!entry.acknowledged() || added.contains(id)) {
-        return;
-      }
-      if (afterHandling instanceof AfterHandling.DeleteAfter && Instant.ofEpochSecond(entry.handledAt()).isAfter(cutoff)) {
-        return;
-      }
-      due.add(Uid.parse(id));
-    });
-    if (!due.isEmpty() && acknowledge(mailbox, folder, target, due, false)) {
-      counts.acknowledged += due.size();
-    }
-  }
-
-  /**
-   * Applies the action; false when it did nothing or the server refused (the next run tries again).
-   * {@code target} is the resolved destination of a move, null for the other actions.
-   */
-  private boolean acknowledge(Mailbox mailbox, Folder folder, @Nullable Folder target, List<Uid> uids,
-      boolean justHandled) {
-    try {
-      if (afterHandling instanceof AfterHandling.MarkSeen) {
-        mailbox.addFlags(folder, uids, EnumSet.of(Flag.SEEN));
-      } else if (afterHandling instanceof AfterHandling.MoveTo) {
-        mailbox.move(folder, uids, Objects.requireNonNull(target, "target"));
-      } else if (afterHandling instanceof AfterHandling.Delete) {
-        mailbox.delete(folder, uids);
-      } else if (afterHandling instanceof AfterHandling.DeleteAfter d && (!justHandled || d.age().isZero())) {
-        mailbox.delete(folder, uids);
-      } else {
-        return false;
-      }
-      return true;
-    } catch (MailCommandException e) {
-      // Only the server's own refusals reach here; their message carries its response.
-      LOG.warn("{}: {} of {} message(s) did not take; retried on the next run: {}", stateKey, afterHandling, uids.size(),
-          e.getMessage());
-      return false;
-    }
-  }
-
-  private void save(ProcessingBook book, SyncState now, boolean complete) {
-    // UIDNEXT and HIGHESTMODSEQ let IMAP skip old messages: only safe to keep once nothing is pending.
-    OptionalLong next = complete ? now.uidNext() : OptionalLong.empty();
-    OptionalLong modseq = complete ? now.highestModSeq() : OptionalLong.empty();
-    store.save(stateKey, book.toState(now.folder(), now.uidValidity(), next, modseq));
-  }
-
   void checkCapabilities(Set<Capability> capabilities, Protocol protocol) {
     if (!capabilities.contains(Capability.UNIQUE_IDS)) {
       throw new UnsupportedCapabilityException(Capability.UNIQUE_IDS, protocol, "The InboxProcessor must recognise"
@@ -376,58 +257,26 @@ public final class InboxProcessor {
             + " needs it; " + alternatives(protocol));
       }
     }
+    for (Capability c : afterDeadLetter.requires()) {
+      if (!capabilities.contains(c)) {
+        throw new UnsupportedCapabilityException(c, protocol, "The after-dead-letter action AfterDeadLetter."
+            + afterDeadLetter + " needs it; " + deadLetterAlternative(protocol));
+      }
+    }
+  }
+
+  static String deadLetterAlternative(Protocol protocol) {
+    return protocol == Protocol.POP3
+        ? "POP3 has no folders: use AfterDeadLetter.leave() (the message stays on the server, recorded so that it is"
+          + " not handed over again) and keep what you need from the DeadLetter, or use the same account's IMAP settings."
+        : "this server cannot move messages between folders: use AfterDeadLetter.leave() and keep what you need from"
+          + " the DeadLetter.";
   }
 
   static String alternatives(Protocol protocol) {
     return protocol == Protocol.POP3
         ? "over POP3 choose AfterHandling.leave(), delete() or deleteAfter(age)."
         : "choose an action this server supports, such as AfterHandling.leave() or delete().";
-  }
-
-  /** Saves the book during a run: when {@link #saveIntervalNanos} has passed since the last save. */
-  private final class Saver {
-    private final ProcessingBook book;
-    private final SyncState now;
-    private long lastSave = System.nanoTime();
-    private boolean dirty;
-
-    Saver(ProcessingBook book, SyncState now) {
-      this.book = book;
-      this.now = now;
-    }
-
-    void changed() {
-      dirty = true;
-      if (System.nanoTime() - lastSave >= saveIntervalNanos) {
-        saveNow();
-      }
-    }
-
-    void saveNow() {
-      save(book, now, false);
-      lastSave = System.nanoTime();
-      dirty = false;
-    }
-
-    /** Keeps what was handled before {@code failure} ended the run; a failing save is added to it. */
-    void saveAfterFailure(Throwable failure) {
-      if (!dirty) {
-        return;
-      }
-      try {
-        saveNow();
-      } catch (RuntimeException e) {
-        failure.addSuppressed(e);
-      }
-    }
-  }
-
-  private static final class Counts {
-    int found;
-    int handled;
-    int failed;
-    int deadLettered;
-    int acknowledged;
   }
 
   /** A processor running on its own thread, from {@link #start}. Thread-safe. */
@@ -462,16 +311,20 @@ public final class InboxProcessor {
   public static final class Builder {
     private @Nullable Supplier<Mailbox> mailboxes;
     private @Nullable MailSettings settings;
+    private Function<MailSettings, Mailbox> connector = Mailbox::connect;
     private @Nullable SyncStateStore store;
     private @Nullable String stateKey;
     private String folder = Folder.INBOX;
     private @Nullable MessageHandler handler;
     private @Nullable AfterHandling afterHandling;
+    private AfterDeadLetter afterDeadLetter = AfterDeadLetter.leave();
     private int maxFailures = DEFAULT_MAX_FAILURES;
-    private DeadLetterHandler deadLetters = (m, n, e) -> LOG.warn("giving up on message {} after {} failed attempts; it"
-        + " stays on the server untouched", m.uid(), n);
+    private DeadLetter.Handler deadLetters = letter -> LOG.warn("giving up on message {} after {} failed attempts",
+        letter.summary().uid(), letter.failures());
     private Clock clock = Clock.systemUTC();
     private Duration saveInterval = DEFAULT_STATE_SAVE_INTERVAL;
+    private Duration firstRetry = DEFAULT_FIRST_RETRY;
+    private Duration maxRetry = DEFAULT_MAX_RETRY;
 
     private Builder() {}
 
@@ -479,6 +332,12 @@ public final class InboxProcessor {
     public Builder settings(MailSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
       this.mailboxes = null;
+      return this;
+    }
+
+    /** For tests in this package: how {@link #settings} are connected (default {@link Mailbox#connect}). */
+    Builder connector(Function<MailSettings, Mailbox> connector) {
+      this.connector = Objects.requireNonNull(connector, "connector");
       return this;
     }
 
@@ -496,9 +355,23 @@ public final class InboxProcessor {
     }
 
     /**
-     * The key of this processor's state in the store. Default, with {@link #settings}: protocol, user,
-     * host, port and folder ({@code "pop3:alice@example.com@pop.example.com:995/INBOX"}); with
-     * {@link #mailboxes}: {@code "inbox-processor/<folder>"}.
+     * The key of this processor's state in the store.
+     *
+     * <p>Default, with {@link #settings}: the account and the folder, that is protocol, user, host (in
+     * lower case) and folder, as in {@code "imap:alice@example.com@imap.example.com/INBOX"}. The port
+     * and the security are not part of it: moving an account from port 143 with STARTTLS to 993 with
+     * TLS (or back) keeps its state, and nothing is handed over again. Two servers on one host that
+     * have users of the same name (test servers on different ports) need a key of their own each.
+     *
+     * <p>Earlier versions put the port in the default key ({@code "imap:alice@example.com@imap.example.com:143/INBOX"}).
+     * When nothing is saved under the default key yet, the first run reads the state saved under
+     * such a key (with the settings' port, then with each well-known port of the protocol: 143 and
+     * 993, or 110 and 995) and saves it under the new key; the old entry is left as it is.
+     *
+     * <p>Default with {@link #mailboxes}: {@code "inbox-processor/<folder>"}. A key given here is used
+     * as it is, and no earlier key is looked at.
+     *
+     * @throws IllegalArgumentException when the key is blank
      */
     public Builder stateKey(String key) {
       if (key.isBlank()) {
@@ -527,6 +400,17 @@ public final class InboxProcessor {
     }
 
     /**
+     * What to do on the server with a message once it was dead-lettered. Default {@link
+     * AfterDeadLetter#leave()}: it stays where it is. {@link AfterDeadLetter#moveTo(String,
+     * AfterHandling.IfMissing)} moves it to a quarantine folder (IMAP only: refused by {@link #build()}
+     * for POP3 settings, and at the first connection for a mailbox that cannot move).
+     */
+    public Builder afterDeadLetter(AfterDeadLetter afterDeadLetter) {
+      this.afterDeadLetter = Objects.requireNonNull(afterDeadLetter, "afterDeadLetter");
+      return this;
+    }
+
+    /**
      * Failed attempts before a message goes to the dead-letter handler. Default 5.
      *
      * @throws IllegalArgumentException unless at least 1
@@ -539,9 +423,49 @@ public final class InboxProcessor {
       return this;
     }
 
-    /** Receives messages that failed {@link #maxFailures} times. Default: log a warning (no content). */
+    /**
+     * Receives the summaries of messages that failed {@link #maxFailures} times. Default: log a
+     * warning (no content). To read the whole message, use {@link #deadLetter(DeadLetter.Handler)}.
+     */
     public Builder deadLetter(DeadLetterHandler deadLetters) {
+      Objects.requireNonNull(deadLetters, "deadLetters");
+      this.deadLetters = letter -> deadLetters.deadLetter(letter.summary(), letter.failures(), letter.lastFailure());
+      return this;
+    }
+
+    /**
+     * Receives messages that failed {@link #maxFailures} times, whole: the {@link DeadLetter} carries
+     * the message as last downloaded (empty when it could not be downloaded) and opens its raw bytes.
+     * Default: log a warning (no content).
+     */
+    public Builder deadLetter(DeadLetter.Handler deadLetters) {
       this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+      return this;
+    }
+
+    /**
+     * How long a {@linkplain InboxProcessor#start started} processor waits before it hands a failed
+     * message over again: {@code first} after the first failure, doubling with each further one, at
+     * most {@code max}. Default {@link #DEFAULT_FIRST_RETRY} (1 second) and {@link #DEFAULT_MAX_RETRY}
+     * (5 minutes): with the default {@link #maxFailures} of 5, a message that keeps failing is tried
+     * after 1, 2, 4 and 8 seconds and dead-lettered about 15 seconds after its first failure. Raise
+     * {@code first} or {@code maxFailures} to ride out longer outages of what the handler depends on.
+     * The schedule is kept in memory; {@link InboxProcessor#runOnce()} does not wait for it.
+     *
+     * @throws IllegalArgumentException when {@code first} is not positive or {@code max} is below
+     *     {@code first}
+     */
+    public Builder retryBackoff(Duration first, Duration max) {
+      Objects.requireNonNull(first, "first");
+      Objects.requireNonNull(max, "max");
+      if (first.isNegative() || first.isZero()) {
+        throw new IllegalArgumentException("retryBackoff first must be positive, was " + first);
+      }
+      if (max.compareTo(first) < 0) {
+        throw new IllegalArgumentException("retryBackoff max must be >= first (" + first + "), was " + max);
+      }
+      this.firstRetry = first;
+      this.maxRetry = max;
       return this;
     }
 
@@ -563,17 +487,20 @@ public final class InboxProcessor {
       return this;
     }
 
-    /** The clock for {@link AfterHandling#deleteAfter} and the state's timestamps. Default UTC system clock. */
+    /**
+     * The clock for {@link AfterHandling#deleteAfter}, the state's timestamps and the retry backoff.
+     * Default UTC system clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     /**
-     * Builds the processor, checking the action against the protocol when {@link #settings} were given.
+     * Builds the processor, checking the actions against the protocol when {@link #settings} were given.
      *
-     * @throws IllegalStateException when something required is missing, or the action cannot work
-     *     over the settings' protocol (for example {@code markSeen()} over POP3)
+     * @throws IllegalStateException when something required is missing, or an action cannot work
+     *     over the settings' protocol (for example {@code markSeen()} or a quarantine folder over POP3)
      */
     public InboxProcessor build() {
       if (store == null) {
@@ -588,6 +515,7 @@ public final class InboxProcessor {
       }
       Supplier<Mailbox> source;
       String key;
+      List<String> earlier;
       String account;
       MailSettings s = settings;
       if (s != null) {
@@ -595,32 +523,43 @@ public final class InboxProcessor {
           throw new IllegalStateException("an InboxProcessor reads mail: settings must be IMAP or POP3, was " + s.protocol());
         }
         if (s.protocol() == Protocol.POP3) {
-          if (!folder.equalsIgnoreCase(Folder.INBOX)) {
-            throw new IllegalStateException("POP3 has only the inbox; folder(\"" + folder + "\") needs IMAP settings");
-          }
-          if (afterHandling instanceof AfterHandling.MarkSeen || afterHandling instanceof AfterHandling.MoveTo) {
-            throw new IllegalStateException("after-handling action " + afterHandling + " is impossible over POP3, which"
-                + " keeps no flags or folders on the server; " + alternatives(Protocol.POP3)
-                + " Or use the same account's IMAP settings.");
-          }
+          checkPop3();
         }
         Server server = s.server();
         String user = s.credentials() == null ? "" : Objects.requireNonNull(s.credentials()).username();
-        key = s.protocol().name().toLowerCase(java.util.Locale.ROOT) + ":" + user + "@" + server.host() + ":" + server.port()
-            + "/" + folder;
+        key = StateKeys.of(s, folder);
+        earlier = stateKey == null ? StateKeys.earlier(s, folder) : List.of();
         account = "for " + s.protocol() + " account " + user + " on " + server.host() + ":" + server.port();
-        source = () -> Mailbox.connect(s);
+        Function<MailSettings, Mailbox> connect = connector;
+        source = () -> connect.apply(s);
       } else if (mailboxes != null) {
         source = mailboxes;
         key = "inbox-processor/" + folder;
+        earlier = List.of();
         account = "in the mailbox from mailboxes(...)";
       } else {
         throw new IllegalStateException("settings(...) or mailboxes(...) is required");
       }
       String k = stateKey;
       String finalKey = k != null ? k : key;
-      return new InboxProcessor(this, source, store, handler, afterHandling, finalKey,
+      return new InboxProcessor(this, source, store, handler, afterHandling, finalKey, earlier,
           account + " (state key " + finalKey + ")");
+    }
+
+    /** Refuses what POP3 cannot do: other folders, flags, moves. */
+    private void checkPop3() {
+      if (!folder.equalsIgnoreCase(Folder.INBOX)) {
+        throw new IllegalStateException("POP3 has only the inbox; folder(\"" + folder + "\") needs IMAP settings");
+      }
+      if (afterHandling instanceof AfterHandling.MarkSeen || afterHandling instanceof AfterHandling.MoveTo) {
+        throw new IllegalStateException("after-handling action " + afterHandling + " is impossible over POP3, which"
+            + " keeps no flags or folders on the server; " + alternatives(Protocol.POP3)
+            + " Or use the same account's IMAP settings.");
+      }
+      if (afterDeadLetter instanceof AfterDeadLetter.MoveTo) {
+        throw new IllegalStateException("afterDeadLetter(AfterDeadLetter." + afterDeadLetter + ") is impossible over POP3: "
+            + deadLetterAlternative(Protocol.POP3));
+      }
     }
   }
 }

@@ -152,7 +152,9 @@ public interface Mailbox extends AutoCloseable {
   List<Uid> search(Folder folder, SearchQuery query);
 
   /**
-   * The whole message, parsed, without marking it seen.
+   * The whole message, parsed, without marking it seen. Header fields and the text and HTML bodies
+   * are read now; attachments and inline parts are read from this mailbox when opened, so read them
+   * before {@link #close()} (afterwards they throw an {@link IllegalStateException} saying so).
    *
    * @throws MailCommandException when no message has that UID
    */
@@ -160,7 +162,8 @@ public interface Mailbox extends AutoCloseable {
 
   /**
    * The raw RFC 5322 bytes of the message, streamed from the server, without marking it seen. The
-   * caller closes the stream, and must do so before using this mailbox again.
+   * caller closes the stream, and must do so before using this mailbox again; reading it after
+   * {@link #close()} throws an {@link IllegalStateException} saying so.
    *
    * @throws MailCommandException when no message has that UID
    */

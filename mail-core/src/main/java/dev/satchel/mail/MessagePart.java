@@ -76,7 +76,11 @@ public final class MessagePart {
   /**
    * Opens the decoded content. The caller closes the stream.
    *
+   * <p>A part of a message fetched from a {@link Mailbox} is read from that mailbox (IMAP: from the
+   * server; POP3: from the session's download): read it before the mailbox's {@link Mailbox#close()}.
+   *
    * @throws IOException when the content cannot be read
+   * @throws IllegalStateException when the part's mailbox was closed before the part was read
    */
   public InputStream open() throws IOException {
     return content.open();
@@ -85,13 +89,15 @@ public final class MessagePart {
   /**
    * Reads the whole decoded content into memory. Prefer {@link #open()} for large parts.
    *
-   * @throws UncheckedIOException when the content cannot be read
+   * @throws UncheckedIOException when the content cannot be read; its message says why
+   * @throws IllegalStateException when the part's mailbox was closed before the part was read
    */
   public byte[] bytes() {
     try (InputStream in = open()) {
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read part " + (filename != null ? "\"" + filename + "\"" : mediaType), e);
+      String name = filename != null ? "\"" + filename + "\"" : mediaType;
+      throw new UncheckedIOException("cannot read part " + name + ": " + e.getMessage(), e);
     }
   }
 

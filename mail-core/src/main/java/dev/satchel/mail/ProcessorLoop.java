@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervised loop behind {@link InboxProcessor#start}: runs, waits for the interval or a push,
- * and after a failure waits with exponential backoff and jitter before reconnecting.
+ * The supervised loop behind {@link InboxProcessor#start}: runs, waits for the interval, a push or
+ * the retry of a failed message (whichever comes first), and after a failed run waits with
+ * exponential backoff and jitter before reconnecting.
  */
 final class ProcessorLoop implements InboxProcessor.Running {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorLoop.class);
@@ -26,15 +27,31 @@ final class ProcessorLoop implements InboxProcessor.Running {
   private volatile boolean running = true;
   private @Nullable Mailbox watchMailbox;
   private @Nullable Watch watch;
+  private final @Nullable Waiter waiter;
 
-  private ProcessorLoop(InboxProcessor processor, Duration interval, InboxProcessor.Listener listener) {
+  /** Waits between runs in place of the loop's own wait; for tests, which pass time on a fake clock. */
+  @FunctionalInterface
+  interface Waiter {
+    /** Called where the loop would wait {@code d} (or until woken); the loop goes on when it returns. */
+    void await(Duration d) throws InterruptedException;
+  }
+
+  private ProcessorLoop(InboxProcessor processor, Duration interval, InboxProcessor.Listener listener,
+      @Nullable Waiter waiter) {
     this.processor = processor;
     this.interval = interval;
     this.listener = listener;
+    this.waiter = waiter;
   }
 
   static ProcessorLoop start(InboxProcessor processor, Duration interval, InboxProcessor.Listener listener) {
-    ProcessorLoop loop = new ProcessorLoop(processor, interval, listener);
+    return start(processor, interval, listener, null);
+  }
+
+  /** {@link #start(InboxProcessor, Duration, InboxProcessor.Listener)} waiting with {@code waiter} when not null. */
+  static ProcessorLoop start(InboxProcessor processor, Duration interval, InboxProcessor.Listener listener,
+      @Nullable Waiter waiter) {
+    ProcessorLoop loop = new ProcessorLoop(processor, interval, listener, waiter);
     Thread t = new Thread(loop::loop, "satchel-inbox-processor-" + processor.stateKey());
     t.setDaemon(true);
     t.start();
@@ -47,9 +64,9 @@ final class ProcessorLoop implements InboxProcessor.Running {
       while (running) {
         Duration wait;
         try {
-          InboxProcessor.Report report = processor.runOnce();
+          InboxProcessor.Report report = processor.runInLoop();
           backoff = FIRST_BACKOFF;
-          wait = interval;
+          wait = processor.nextWait(interval);
           notify(() -> listener.onRun(report));
           startWatchIfOffered();
         } catch (UnsupportedCapabilityException e) {
@@ -114,6 +131,16 @@ final class ProcessorLoop implements InboxProcessor.Running {
   }
 
   private void await(Duration d) {
+    Waiter w = waiter;
+    if (w != null) {
+      try {
+        w.await(d);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
+      return;
+    }
     lock.lock();
     try {
       long nanos = d.toNanos();

@@ -25,7 +25,7 @@ class InboxProcessorTest {
 
   @Test
   void pop3ActionsAreCheckedWhenBuilt() {
-    assertThat(base(AfterHandling.leave()).build().stateKey()).isEqualTo("pop3:alice@example.test@127.0.0.1:1110/INBOX");
+    assertThat(base(AfterHandling.leave()).build().stateKey()).isEqualTo("pop3:alice@example.test@127.0.0.1/INBOX");
     assertThat(base(AfterHandling.delete()).build()).isNotNull();
     assertThat(base(AfterHandling.deleteAfter(Duration.ofDays(30))).build()).isNotNull();
     assertThatThrownBy(() -> base(AfterHandling.markSeen()).build()).isInstanceOf(IllegalStateException.class)

@@ -17,6 +17,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.jspecify.annotations.Nullable;
@@ -28,9 +29,31 @@ import org.jspecify.annotations.Nullable;
  * <p>Messages name the server and what to check; they never contain a secret: server text they
  * repeat, and the messages of the causes they carry, have every {@linkplain Secrets registered}
  * secret redacted. Protocol modules call {@link #translate} and throw what it returns.
+ *
+ * <p>Text taken from a cause is put in Satchel's words first: Angus's own phrasing (its synthetic
+ * {@code "* BYE Jakarta Mail Exception: java.io.IOException: Connection dropped by server?"}, Java
+ * class names in front of a message) never reaches a Satchel exception's message; the cause keeps it.
  */
 public final class MailExceptions {
+  /** What reading an attachment or inline part says when its mailbox was closed first. */
+  public static final String PART_AFTER_CLOSE = "the mailbox was closed before this part was read; read attachments"
+      + " before close()";
+
+  /** What reading a stream from {@code openRaw} says when its mailbox was closed first. */
+  public static final String RAW_AFTER_CLOSE = "the mailbox was closed before this message was read; read the stream"
+      + " from openRaw before close()";
+
+  /** Angus's synthetic BYE for a dropped connection, up to the exception it carries. */
+  private static final Pattern ANGUS_BYE =
+      Pattern.compile("(?:\\*\\s*)?(?:BYE\\s+)?Jakarta\\s*Mail\\s*Exception:?\\s*", Pattern.CASE_INSENSITIVE);
+  /** A Java class name in front of a message, as {@code Throwable.toString()} writes it. */
+  private static final Pattern CLASS_PREFIX =
+      Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error):\\s*");
+  /** Angus's text for a connection the server closed (end of stream while reading an answer). */
+  private static final Pattern ANGUS_DROPPED = Pattern.compile("Connection dropped by server\\??", Pattern.CASE_INSENSITIVE);
+
   private MailExceptions() {}
+
 
   /**
    * Translates a failure of {@code operation} against {@code server}.
@@ -89,7 +112,7 @@ public final class MailExceptions {
       if (msg != null && looksLikeConnectionLoss(msg)) {
         return new MailConnectionException(operation + " failed: the connection to " + server + " was lost" + detail(msg), cause);
       }
-      return new MailCommandException(operation, msg == null ? "" : Secrets.redact(msg.strip()), cause);
+      return new MailCommandException(operation, msg == null ? "" : ownWords(Secrets.redact(msg.strip())), cause);
     }
     if (e instanceof IOException) {
       return connectionFailure(operation, server, e, e);
@@ -237,17 +260,33 @@ public final class MailExceptions {
   private static boolean looksLikeConnectionLoss(String msg) {
     String m = msg.toLowerCase(java.util.Locale.ROOT);
     return m.contains("connection dropped") || m.contains("connection reset") || m.contains("socket closed")
-        || m.contains("* bye") || m.contains("connection is closed") || m.contains("not connected");
+        || m.contains("* bye") || m.contains("connection is closed") || m.contains("not connected")
+        || m.contains("broken pipe");
   }
 
   private static String detail(@Nullable String text) {
     if (text == null || text.isBlank()) {
       return "";
     }
-    String t = Secrets.redact(text.strip());
+    String t = ownWords(Secrets.redact(text.strip()));
+    if (t.isEmpty()) {
+      return "";
+    }
     if (t.length() > 300) {
       t = t.substring(0, 300) + "...";
     }
     return " (" + t + ")";
+  }
+
+  /**
+   * {@code text} in Satchel's words: Angus's synthetic {@code "* BYE Jakarta Mail Exception: ..."}
+   * prefix and Java class names in front of messages removed, and its {@code "Connection dropped by
+   * server?"} said plainly. Empty when nothing is left.
+   */
+  static String ownWords(String text) {
+    String t = ANGUS_BYE.matcher(text).replaceAll("");
+    t = CLASS_PREFIX.matcher(t).replaceAll("");
+    t = ANGUS_DROPPED.matcher(t).replaceAll("the server closed the connection");
+    return t.strip();
   }
 }

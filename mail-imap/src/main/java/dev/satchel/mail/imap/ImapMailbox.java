@@ -26,6 +26,7 @@ import dev.satchel.mail.Watch;
 import dev.satchel.mail.imap.engine.ImapCommand;
 import dev.satchel.mail.imap.engine.ImapResponse;
 import dev.satchel.mail.imap.engine.ImapValue;
+import dev.satchel.mail.internal.MailExceptions;
 import dev.satchel.mail.internal.MimeWriter;
 import java.io.InputStream;
 import java.time.Duration;
@@ -528,7 +529,8 @@ final class ImapMailbox implements Mailbox {
       throw noSuchMessage("openRaw", folder, u);
     }
     long size = EngineFetch.item(items, "RFC822.SIZE") instanceof ImapValue.Atom a ? a.number() : -1;
-    return new SectionStream(pipeline(folder, validity), u, "", options.partialFetchSize(), window(), size);
+    return new SectionStream(pipeline(folder, validity, MailExceptions.RAW_AFTER_CLOSE), u, "", options.partialFetchSize(),
+        window(), size);
   }
 
   /** The partial fetches one stream sends at once: {@value #FETCH_WINDOW}, fewer for large chunks. */
@@ -536,8 +538,11 @@ final class ImapMailbox implements Mailbox {
     return Math.max(1, Math.min(FETCH_WINDOW, FETCH_WINDOW_BYTES / options.partialFetchSize()));
   }
 
-  /** Partial fetches of {@code folder}, refused once its UIDVALIDITY is no longer {@code validity}. */
-  private SectionStream.Pipeline pipeline(Folder folder, long validity) {
+  /**
+   * Partial fetches of {@code folder}, refused once its UIDVALIDITY is no longer {@code validity}, and
+   * with an {@link IllegalStateException} saying {@code afterClose} once this mailbox is closed.
+   */
+  private SectionStream.Pipeline pipeline(Folder folder, long validity, String afterClose) {
     return new SectionStream.Pipeline() {
       @Override
       public List<ImapResponse> run(List<String> commands, java.util.function.Consumer<ImapResponse> untagged) {
@@ -552,7 +557,9 @@ final class ImapMailbox implements Mailbox {
       }
 
       private void check() {
-        ensureOpen();
+        if (closed) {
+          throw new IllegalStateException(afterClose);
+        }
         if (uidValidity(folder) != validity) {
           throw new MailCommandException("fetch", "the UIDVALIDITY of " + folder.fullName() + " changed while a message"
               + " was being read; list the folder again", null);
@@ -628,7 +635,11 @@ final class ImapMailbox implements Mailbox {
 
     @Override
     public InputStream open(String section, long size) {
-      return new SectionStream(pipeline(folder, validity), uid, section, options.partialFetchSize(), window(), size);
+      if (closed) {
+        throw new IllegalStateException(MailExceptions.PART_AFTER_CLOSE);
+      }
+      return new SectionStream(pipeline(folder, validity, MailExceptions.PART_AFTER_CLOSE), uid, section,
+          options.partialFetchSize(), window(), size);
     }
   }
 

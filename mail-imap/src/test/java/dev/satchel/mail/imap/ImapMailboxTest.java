@@ -135,6 +135,30 @@ class ImapMailboxTest {
   }
 
   @Test
+  void aPartOrRawStreamReadAfterCloseSaysSoInItsOwnMessage() throws Exception {
+    GreenMailImap.User u = server.newUser();
+    byte[] data = "attachment bytes".getBytes(StandardCharsets.US_ASCII);
+    Message full;
+    InputStream openedBeforeClose;
+    InputStream raw;
+    try (Mailbox m = Mailbox.connect(server.settings(u))) {
+      Uid uid = m.append(m.inbox(), OutgoingMessage.builder().from("carol@example.test").to(u.address()).subject("late")
+          .text("body").attach(Attachment.of("data.bin", "application/octet-stream", data)).build(), Set.of()).orElseThrow();
+      full = m.fetch(m.inbox(), uid);
+      openedBeforeClose = full.attachments().get(0).open();
+      raw = m.openRaw(m.inbox(), uid);
+    }
+    String part = "the mailbox was closed before this part was read; read attachments before close()";
+    assertThat(full.text()).hasValueSatisfying(t -> assertThat(t).contains("body")); // read at fetch: still there
+    assertThatThrownBy(() -> full.attachments().get(0).bytes()).isInstanceOf(IllegalStateException.class).hasMessage(part);
+    assertThatThrownBy(() -> full.attachments().get(0).open().read()).isInstanceOf(IllegalStateException.class)
+        .hasMessage(part);
+    assertThatThrownBy(openedBeforeClose::read).isInstanceOf(IllegalStateException.class).hasMessage(part);
+    assertThatThrownBy(raw::read).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the mailbox was closed before this message was read; read the stream from openRaw before close()");
+  }
+
+  @Test
   void flowedTextComesUnwrapped() {
     GreenMailImap.User u = server.newUser();
     String raw = "From: Bob <bob@example.test>\r\nTo: alice@example.test\r\nSubject: flowed\r\n"

@@ -2,11 +2,14 @@ package dev.satchel.mail.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.satchel.mail.AfterDeadLetter;
 import dev.satchel.mail.AfterHandling;
+import dev.satchel.mail.Attachment;
 import dev.satchel.mail.Folder;
 import dev.satchel.mail.InboxProcessor;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Mailbox;
+import dev.satchel.mail.Message;
 import dev.satchel.mail.MessageSummary;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.Protocol;
@@ -15,6 +18,9 @@ import dev.satchel.mail.SyncState;
 import dev.satchel.mail.SyncStateStore;
 import dev.satchel.mail.testkit.TestMailServer;
 import dev.satchel.mail.testkit.TestUser;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,12 +33,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@link InboxProcessor} over IMAP, on the testkit's server: each after-handling action, applied
  * only after the handler returned (checked through a second connection from inside the handler),
- * every message handed over once, failures retried then dead-lettered, a changed UIDVALIDITY, and
- * runs started by push.
+ * every message handed over once, failures retried then dead-lettered (whole, and into a quarantine
+ * folder), a changed UIDVALIDITY, runs started by push, and a state kept per account and folder
+ * whatever the port and security.
  */
 class InboxProcessorImapTest {
   static TestMailServer server;
@@ -263,6 +271,93 @@ class InboxProcessorImapTest {
     }
     assertThat(handled).containsExactly("first", "pushed");
     assertThat(subjects("INBOX")).containsExactly("first", "pushed");
+  }
+
+  /** A message with a small CSV attachment. */
+  void deliverWithAttachment(String subject) {
+    server.deliver(user, OutgoingMessage.builder().from("bob@example.test").to(user.address()).subject(subject)
+        .text("body of " + subject).attach(Attachment.of(subject + ".csv", "text/csv",
+            ("rows of " + subject).getBytes(StandardCharsets.UTF_8))).build());
+  }
+
+  /** A processor whose handler refuses the message with the subject "poison". */
+  InboxProcessor.Builder refusingPoison(MailSettings settings, SyncStateStore store) {
+    return InboxProcessor.builder().settings(settings).stateStore(store).afterHandling(AfterHandling.markSeen())
+        .handler(m -> {
+          if (m.subject().equals("poison")) {
+            throw new IllegalArgumentException("cannot import " + m.subject());
+          }
+          handled.add(m.subject());
+        });
+  }
+
+  @Test
+  void aDeadLetterCarriesTheWholeMessageAndMovesToTheQuarantineFolder() {
+    deliverWithAttachment("fine");
+    deliverWithAttachment("poison");
+    List<String> letters = new ArrayList<>();
+    InboxProcessor p = refusingPoison(settings(), SyncStateStore.inMemory())
+        .maxFailures(2)
+        .afterDeadLetter(AfterDeadLetter.moveTo("Quarantine", AfterHandling.IfMissing.CREATE))
+        .deadLetter(letter -> {
+          Message m = letter.message().orElseThrow();
+          try (InputStream raw = letter.raw().open()) {
+            letters.add(m.text().orElseThrow().strip() + "|" + new String(m.attachments().get(0).bytes(),
+                StandardCharsets.UTF_8) + "|" + new String(raw.readAllBytes(), StandardCharsets.UTF_8).contains(
+                "Subject: poison") + "|" + letter.failures() + "|" + letter.lastFailure().getMessage());
+          }
+        })
+        .build();
+
+    assertThat(p.runOnce().failed()).isEqualTo(1);
+    assertThat(subjects("Quarantine")).as("created at the start of the run").isEmpty();
+    assertThat(p.runOnce().deadLettered()).isEqualTo(1);
+    assertThat(letters).containsExactly("body of poison|rows of poison|true|2|cannot import poison");
+    assertThat(subjects("Quarantine")).containsExactly("poison");
+    assertThat(subjects("INBOX")).containsExactly("fine");
+
+    deliverWithAttachment("later");
+    assertThat(p.runOnce().found()).isEqualTo(1);
+    assertThat(handled).containsExactly("fine", "later");
+    assertThat(letters).hasSize(1);
+    assertThat(subjects("Quarantine")).containsExactly("poison");
+  }
+
+  @Test
+  void switchingThePortAndSecurityHandsNothingOverAgain(@TempDir Path dir) {
+    deliver("one");
+    deliver("two");
+    SyncStateStore store = SyncStateStore.file(dir);
+    InboxProcessor plain = refusingPoison(server.settings(user, Protocol.IMAP, Security.NONE), store).build();
+    assertThat(plain.runOnce().handled()).isEqualTo(2);
+
+    InboxProcessor tls = refusingPoison(server.settings(user, Protocol.IMAP, Security.TLS), store).build();
+    assertThat(tls.stateKey()).isEqualTo(plain.stateKey()).doesNotContain(":" + server.port(Protocol.IMAP, Security.TLS));
+    assertThat(tls.runOnce().found()).isZero();
+    deliver("three");
+    assertThat(tls.runOnce().handled()).isEqualTo(1);
+    assertThat(handled).containsExactly("one", "two", "three");
+  }
+
+  @Test
+  void aStateSavedByAnEarlierVersionFor143StartTlsIsFoundAfterTheSwitchTo993Tls(@TempDir Path dir) {
+    deliver("one");
+    deliver("two");
+    SyncStateStore store = SyncStateStore.file(dir);
+    // An earlier version, for the account on port 143 with STARTTLS, kept its state under a key with the
+    // port. The test server offers no STARTTLS, so that state is made over its plaintext port.
+    String oldKey = "imap:" + user.login() + "@" + TestMailServer.HOST + ":143/INBOX";
+    InboxProcessor earlier = refusingPoison(server.settings(user, Protocol.IMAP, Security.NONE), store).stateKey(oldKey)
+        .build();
+    assertThat(earlier.runOnce().handled()).isEqualTo(2);
+
+    // Upgraded, and moved to implicit TLS at the same time.
+    InboxProcessor upgraded = refusingPoison(server.settings(user, Protocol.IMAP, Security.TLS), store).build();
+    assertThat(upgraded.runOnce().found()).as("nothing handed over again").isZero();
+    assertThat(store.load(upgraded.stateKey())).as("carried over to the new key").isPresent();
+    deliver("three");
+    assertThat(upgraded.runOnce().handled()).isEqualTo(1);
+    assertThat(handled).containsExactly("one", "two", "three");
   }
 
   static void append(Mailbox m, Folder folder, String subject) {

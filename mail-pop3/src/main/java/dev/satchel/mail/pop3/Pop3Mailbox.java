@@ -236,7 +236,8 @@ final class Pop3Mailbox implements Mailbox {
    * Downloads the message (RETR) and parses it. The download streams to this session's temporary
    * file (see the class documentation); the header fields and text bodies are read into the returned
    * {@link Message}, while attachments and inline parts are decoded from the temporary file when
-   * opened, so open them before {@link #close()}.
+   * opened, so read them before {@link #close()}: afterwards opening or reading one throws an
+   * {@link IllegalStateException} saying so.
    */
   @Override
   public Message fetch(Folder folder, Uid uid) {
@@ -244,7 +245,8 @@ final class Pop3Mailbox implements Mailbox {
     int n = number(uid);
     InputStream in = download(n, "fetch " + uid);
     try {
-      return MimeReader.readShared((SharedInputStream) in, uid, Math.max(0, span(n)[2]));
+      return SessionBound.message(MimeReader.readShared((SharedInputStream) in, uid, Math.max(0, span(n)[2])),
+          () -> closed);
     } catch (RuntimeException e) {
       throw failure("fetch " + uid, e);
     }
@@ -253,13 +255,14 @@ final class Pop3Mailbox implements Mailbox {
   /**
    * The message's bytes from RETR. The download streams to this session's temporary file and the
    * returned stream reads from there, so a large message never sits whole in memory; the stream
-   * stays readable until {@link #close()}.
+   * stays readable until {@link #close()}, after which a read throws an {@link IllegalStateException}
+   * saying so.
    */
   @Override
   public InputStream openRaw(Folder folder, Uid uid) {
     checkInbox(folder);
     int n = number(uid);
-    return download(n, "download " + uid);
+    return SessionBound.stream(download(n, "download " + uid), () -> closed, MailExceptions.RAW_AFTER_CLOSE);
   }
 
   /** Message {@code n} from this session's download file, downloading it (RETR) first if needed. */

@@ -3,13 +3,20 @@ package dev.satchel.mail.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.satchel.mail.AfterDeadLetter;
 import dev.satchel.mail.AfterHandling;
+import dev.satchel.mail.Attachment;
 import dev.satchel.mail.InboxProcessor;
 import dev.satchel.mail.MailException;
 import dev.satchel.mail.Mailbox;
+import dev.satchel.mail.Message;
 import dev.satchel.mail.MessageSummary;
+import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.SyncState;
 import dev.satchel.mail.SyncStateStore;
+import dev.satchel.mail.UnsupportedCapabilityException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -436,6 +443,82 @@ class InboxProcessorPop3Test {
         assertThat(running.isRunning()).isTrue();
       }
     }
+  }
+
+  @Test
+  void aDeadLetterCarriesTheWholeMessageAndStaysOnTheServerWhileTheOthersAreDeleted() {
+    server.deliver("fine");
+    server.server.deliver(server.user, OutgoingMessage.builder().from("bob@example.test").to(Pop3Fixture.USER)
+        .subject("poison").text("the order").attach(Attachment.of("order.csv", "text/csv",
+            "id;qty\r\n1;2\r\n".getBytes(StandardCharsets.UTF_8))).build());
+    List<String> letters = new ArrayList<>();
+    InboxProcessor p = processor(server.pop3Port(), SyncStateStore.inMemory(), AfterHandling.delete())
+        .maxFailures(2)
+        .deadLetter(letter -> {
+          Message m = letter.message().orElseThrow();
+          String raw;
+          try (InputStream in = letter.raw().open()) {
+            raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          }
+          letters.add(m.text().orElseThrow().strip() + "|" + new String(m.attachments().get(0).bytes(),
+              StandardCharsets.UTF_8) + "|" + raw.contains("Subject: poison") + "|" + letter.failures());
+        })
+        .handler(m -> {
+          if (m.subject().equals("poison")) {
+            throw new IllegalArgumentException("boom");
+          }
+          handled.add(m.subject());
+        })
+        .build();
+    assertThat(p.runOnce().failed()).isEqualTo(1);
+    assertThat(p.runOnce().deadLettered()).isEqualTo(1);
+    assertThat(letters).containsExactly("the order|id;qty\r\n1;2\r\n|true|2");
+    assertThat(p.runOnce().found()).isZero();
+    assertThat(handled).containsExactly("fine");
+    assertThat(server.awaitStoredCount(1)).isEqualTo(1);
+    assertThat(subjectsOnServer()).containsExactly("poison");
+  }
+
+  @Test
+  void aQuarantineFolderIsRefusedForPop3WhenBuiltAndAtTheFirstConnection() {
+    assertThatThrownBy(() -> processor(server.pop3Port(), SyncStateStore.inMemory(), AfterHandling.delete())
+            .afterDeadLetter(AfterDeadLetter.moveTo("Quarantine")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("impossible over POP3").hasMessageContaining("AfterDeadLetter.leave()");
+
+    server.deliver("one");
+    InboxProcessor viaSupplier = InboxProcessor.builder().mailboxes(() -> Mailbox.connect(server.settings()))
+        .stateStore(SyncStateStore.inMemory()).afterHandling(AfterHandling.delete())
+        .afterDeadLetter(AfterDeadLetter.moveTo("Quarantine", AfterHandling.IfMissing.CREATE))
+        .handler(m -> handled.add(m.subject())).build();
+    assertThatThrownBy(viaSupplier::runOnce).isInstanceOf(UnsupportedCapabilityException.class)
+        .hasMessageContaining("AfterDeadLetter.moveTo(\"Quarantine\", IfMissing.CREATE)")
+        .hasMessageContaining("POP3 has no folders");
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void aRunningProcessorRetriesAFailedMessageAfterItsBackoffNotAfterTheInterval() throws Exception {
+    server.deliver("flaky");
+    AtomicInteger attempts = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(1);
+    InboxProcessor p = processor(server.pop3Port(), SyncStateStore.inMemory(), AfterHandling.delete())
+        .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(50))
+        .handler(m -> {
+          if (attempts.incrementAndGet() == 1) {
+            throw new IllegalStateException("the database is down");
+          }
+          handled.add(m.subject());
+          done.countDown();
+        })
+        .build();
+    // An hour between runs and no push over POP3: only the retry backoff brings the second attempt.
+    try (InboxProcessor.Running running = p.start(Duration.ofHours(1))) {
+      assertThat(done.await(30, TimeUnit.SECONDS)).as("handled on the retry, within the same long run").isTrue();
+      assertThat(running.isRunning()).isTrue();
+    }
+    assertThat(attempts).hasValue(2);
+    assertThat(handled).containsExactly("flaky");
   }
 
   /** An in-memory store that can "crash" (throw) instead of saving. */

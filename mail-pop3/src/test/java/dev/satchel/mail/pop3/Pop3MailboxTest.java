@@ -3,6 +3,7 @@ package dev.satchel.mail.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.satchel.mail.Attachment;
 import dev.satchel.mail.Capability;
 import dev.satchel.mail.Changes;
 import dev.satchel.mail.Flag;
@@ -122,6 +123,30 @@ class Pop3MailboxTest {
       }
       assertThatThrownBy(() -> mailbox.fetch(mailbox.inbox(), new Uid.Pop3("nope"))).isInstanceOf(MailCommandException.class);
     }
+  }
+
+  @Test
+  void aPartOrRawStreamReadAfterCloseSaysSoInItsOwnMessage() throws Exception {
+    byte[] data = "attachment bytes".getBytes(StandardCharsets.US_ASCII);
+    server.server.deliver(server.user, OutgoingMessage.builder().from("bob@example.test").to(Pop3Fixture.USER)
+        .subject("late").text("body").attach(Attachment.of("data.bin", "application/octet-stream", data)).build());
+    Message full;
+    InputStream openedBeforeClose;
+    InputStream raw;
+    try (Mailbox mailbox = Mailbox.connect(server.settings())) {
+      Uid uid = mailbox.list(mailbox.inbox()).get(0).uid();
+      full = mailbox.fetch(mailbox.inbox(), uid);
+      assertThat(full.attachments().get(0).bytes()).as("readable while open").isEqualTo(data);
+      openedBeforeClose = full.attachments().get(0).open();
+      raw = mailbox.openRaw(mailbox.inbox(), uid);
+    }
+    String part = "the mailbox was closed before this part was read; read attachments before close()";
+    assertThat(full.text()).hasValueSatisfying(t -> assertThat(t).contains("body")); // read at fetch: still there
+    assertThatThrownBy(() -> full.attachments().get(0).bytes()).isInstanceOf(IllegalStateException.class).hasMessage(part);
+    assertThatThrownBy(() -> full.attachments().get(0).open()).isInstanceOf(IllegalStateException.class).hasMessage(part);
+    assertThatThrownBy(openedBeforeClose::read).isInstanceOf(IllegalStateException.class).hasMessage(part);
+    assertThatThrownBy(raw::read).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the mailbox was closed before this message was read; read the stream from openRaw before close()");
   }
 
   @Test
