@@ -78,7 +78,7 @@ public final class InboxProcessor {
   public static final Duration DEFAULT_STATE_SAVE_INTERVAL = Duration.ofSeconds(1);
 
   /** Default wait of a running processor before it retries a message whose handler failed once: 1 second. */
-  public static final Duration DEFAULT_FIRST_RETRY = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_FIRST_RETRY = Duration.ofSeconds(30);
 
   /** Default longest wait of a running processor before it retries a failed message: 5 minutes. */
   public static final Duration DEFAULT_MAX_RETRY = Duration.ofMinutes(5);
@@ -188,7 +188,7 @@ public final class InboxProcessor {
   /**
    * Starts running on a daemon thread: now, then every {@code interval}, and at once when an IMAP
    * folder reports new mail by push (IDLE) where the server offers it. A message whose handler threw
-   * is retried after its backoff ({@link Builder#retryBackoff}: 1 second, doubling, at most 5 minutes
+   * is retried after its backoff ({@link Builder#retryBackoff}: 30 seconds, doubling, at most 5 minutes
    * by default), sooner than the interval when that is shorter; runs in between (pushed mail) leave it
    * alone until then. Failed runs are retried with exponential backoff (1 second doubling up to 5
    * minutes, with jitter). A configuration error

@@ -99,7 +99,7 @@ class InboxProcessorRetryTest {
   @Test
   void aFailedMessageIsRetriedAfterADoublingBackoffNotAfterTheInterval() throws Exception {
     List<Duration> waits = loop(processor(3).build(), 4, d -> d);
-    assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), HOUR);
+    assertThat(waits).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120), HOUR);
     assertThat(attempts).containsExactly("flaky", "flaky", "flaky", "flaky");
     assertThat(reports).extracting(InboxProcessor.Report::handled).containsExactly(0, 0, 0, 1);
     assertThat(deadLetters).isEmpty();
@@ -107,10 +107,10 @@ class InboxProcessorRetryTest {
 
   @Test
   void runsBeforeTheRetryIsDueLeaveTheMessageAlone() throws Exception {
-    // The first wait passes only half of its second (as if pushed mail started a run early).
+    // The first wait passes only half of its time (as if pushed mail started a run early).
     int[] waits = {0};
     List<Duration> asked = loop(processor(1).build(), 3, d -> ++waits[0] == 1 ? d.dividedBy(2) : d);
-    assertThat(asked).containsExactly(Duration.ofSeconds(1), Duration.ofMillis(500), HOUR);
+    assertThat(asked).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(15), HOUR);
     assertThat(attempts).as("not tried in the early run").containsExactly("flaky", "flaky");
     assertThat(reports).extracting(InboxProcessor.Report::found).containsExactly(1, 0, 1);
     assertThat(reports).extracting(InboxProcessor.Report::handled).containsExactly(0, 0, 1);
