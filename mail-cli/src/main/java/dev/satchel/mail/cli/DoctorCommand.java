@@ -35,8 +35,9 @@ import picocli.CommandLine.Parameters;
 @Command(mixinStandardHelpOptions = true, name = "doctor", sortOptions = false,
     description = {"Check why mail settings do not work, and say how to fix it.",
         "Finds the settings for an address (--server, the registry, then autodiscovery) and checks each server:",
-        "DNS, TCP, TLS and its certificate, STARTTLS, capabilities, and - with a password - login and quota.",
-        "The password comes from $SATCHEL_PASSWORD (see --password-env), --password-stdin or --ask-password.",
+        "DNS, TCP, TLS and its certificate, STARTTLS, capabilities, and - with a login - login and quota.",
+        "The login is the one 'satchel login' stored for the address, else a password from $SATCHEL_PASSWORD"
+            + " (see --password-env), --password-stdin or --ask-password.",
         "An account that takes only OAuth2 is told so, and no password is sent to it."},
     footer = {"", "Exit code 0 when every check passed (warnings allowed), 1 when a check failed."})
 final class DoctorCommand implements Callable<Integer>, HasCommonOptions {

@@ -31,7 +31,7 @@ public final class ExitCodes {
       + "  0   everything worked%n"
       + "  1   problems found (doctor: a check failed; send: some recipients refused)%n"
       + "  2   wrong command line%n"
-      + "  3   nothing to work with: no settings, no such message or folder, no password or login%n"
+      + "  3   nothing to work with: no settings, message, folder, password or login%n"
       + "  4   cannot connect: DNS, TCP, TLS, timeout or connection lost%n"
       + "  5   login refused%n"
       + "  6   the server refused a command, or the protocol cannot do it%n"

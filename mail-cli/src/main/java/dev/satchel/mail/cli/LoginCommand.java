@@ -78,7 +78,7 @@ final class LoginCommand implements Runnable, HasCommonOptions {
           + " Outlook.com, organizations for Microsoft 365).")
   @Nullable String tenant;
 
-  @Option(names = "--protocols", paramLabel = "PROTOCOL", split = ",",
+  @Option(names = {"--protocols", "--protocol"}, paramLabel = "PROTOCOL", split = ",",
       description = "Ask for the scopes of these protocols only: imap, pop3, smtp (default: every one the provider has).")
   List<Protocol> protocols = new ArrayList<>();
 
