@@ -6,6 +6,7 @@ import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Protocol;
 import dev.satchel.mail.Server;
 import dev.satchel.mail.TlsOptions;
+import dev.satchel.mail.TokenSource;
 import dev.satchel.mail.providers.Access;
 import dev.satchel.mail.providers.Authentication;
 import dev.satchel.mail.providers.Autodiscovery;
@@ -19,10 +20,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Turns an address and {@link AccountOptions} into servers, login names, passwords and settings. */
+/**
+ * Turns an address and {@link AccountOptions} into servers, login names, credentials (a stored
+ * {@code satchel login} or a password) and settings.
+ */
 final class Accounts {
   /**
    * One server to use for the account.
@@ -41,6 +46,15 @@ final class Accounts {
       return targets.stream().filter(t -> t.server().protocol() == protocol).findFirst();
     }
   }
+
+  /**
+   * A stored {@code satchel login} ready to use.
+   *
+   * @param stored what was stored besides the refresh token
+   * @param tokenFile the token file holding the refresh token
+   * @param tokens refreshes the access token with it (one source for every connection of this run)
+   */
+  record Login(StoredLogin stored, java.nio.file.Path tokenFile, TokenSource tokens) {}
 
   private Accounts() {}
 
@@ -127,12 +141,42 @@ final class Accounts {
           + protocol.name().toLowerCase(java.util.Locale.ROOT) + ":" + t.server().host() + ":" + t.server().port() + ":"
           + t.server().security().name().toLowerCase(java.util.Locale.ROOT));
     }
-    MailProvider p = t.provider();
-    if (p != null && p.authentication() == Authentication.OAUTH2) {
-      throw new CliException(ExitCodes.AUTHENTICATION, p.name() + " accepts only OAuth2 logins, and the satchel command"
-          + " logs in with passwords only; use the library with Credentials.oauth2(...)");
-    }
     return t;
+  }
+
+  /**
+   * The credentials for {@code target}: the stored {@code satchel login} of the address unless the
+   * command line asked for a password, else a password ({@link #password}, asking on the terminal).
+   *
+   * @throws CliException when the account takes only OAuth2 and no login is stored, or when no
+   *     password is available
+   */
+  static Credentials credentials(Io io, AccountOptions options, Target target, EmailAddress address) {
+    Optional<Login> login = storedLogin(io, options, address);
+    if (login.isPresent()) {
+      return Credentials.oauth2(target.login(), login.get().tokens());
+    }
+    MailProvider p = target.provider();
+    if (p != null && p.authentication() == Authentication.OAUTH2) {
+      String drop = options.passwordAsked() ? ", without --password-env or --password-stdin" : "";
+      throw new CliException(ExitCodes.NOT_FOUND, p.name() + " accepts only OAuth2 logins, not passwords: run `satchel login "
+          + address.address() + "` first" + drop);
+    }
+    return new Credentials.Password(target.login(), Objects.requireNonNull(password(io, options, target, true, true)));
+  }
+
+  /**
+   * The login {@code satchel login} stored for {@code address}, with a token source that refreshes
+   * with it; empty when none is stored or the command line asked for a password.
+   *
+   * @throws CliException when the token or logins file is damaged or the stored login cannot be used
+   */
+  static Optional<Login> storedLogin(Io io, AccountOptions options, EmailAddress address) {
+    if (options.passwordAsked()) {
+      return Optional.empty();
+    }
+    LoginStore store = LoginStore.open(io, options.tokenFile);
+    return store.find(address).map(login -> new Login(login, store.tokenFile(), login.tokenSource(io, store.tokens())));
   }
 
   /**
@@ -142,7 +186,7 @@ final class Accounts {
    * @throws CliException when {@code required} and no password is available
    */
   static char @Nullable [] password(Io io, AccountOptions options, Target target, boolean required, boolean ask) {
-    String fromEnv = io.env.get(options.passwordEnv);
+    String fromEnv = io.env.get(options.passwordEnv());
     if (fromEnv != null && !fromEnv.isEmpty()) {
       return fromEnv.toCharArray();
     }
@@ -164,17 +208,17 @@ final class Accounts {
       }
     }
     if (required) {
-      throw new CliException(ExitCodes.NOT_FOUND, "no password: set the environment variable " + options.passwordEnv
+      throw new CliException(ExitCodes.NOT_FOUND, "no password: set the environment variable " + options.passwordEnv()
           + ", pass --password-stdin, or run in a terminal to be asked");
     }
     return null;
   }
 
   /** Settings for {@code target} with these credentials (null only for SMTP without login). */
-  static MailSettings settings(AccountOptions options, Target target, char @Nullable [] password) {
+  static MailSettings settings(AccountOptions options, Target target, @Nullable Credentials credentials) {
     MailSettings.Builder b = MailSettings.builder().server(target.server()).tls(tls(options));
-    if (password != null) {
-      b.credentials(new Credentials.Password(target.login(), password));
+    if (credentials != null) {
+      b.credentials(credentials);
     }
     if (options.timeout != null) {
       b.connectTimeout(options.timeout).readTimeout(options.timeout).writeTimeout(options.timeout);

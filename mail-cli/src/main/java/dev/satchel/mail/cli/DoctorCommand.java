@@ -1,6 +1,7 @@
 package dev.satchel.mail.cli;
 
 import dev.satchel.mail.Capability;
+import dev.satchel.mail.Credentials;
 import dev.satchel.mail.EmailAddress;
 import dev.satchel.mail.MailAuthenticationException;
 import dev.satchel.mail.MailException;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -35,8 +35,9 @@ import picocli.CommandLine.Parameters;
 @Command(mixinStandardHelpOptions = true, name = "doctor", sortOptions = false,
     description = {"Check why mail settings do not work, and say how to fix it.",
         "Finds the settings for an address (--server, the registry, then autodiscovery) and checks each server:",
-        "DNS, TCP, TLS and its certificate, STARTTLS, capabilities, and - with a password - login and quota.",
-        "The password comes from $SATCHEL_PASSWORD (see --password-env), --password-stdin or --ask-password.",
+        "DNS, TCP, TLS and its certificate, STARTTLS, capabilities, and - with a login - login and quota.",
+        "The login is the one 'satchel login' stored for the address, else a password from $SATCHEL_PASSWORD"
+            + " (see --password-env), --password-stdin or --ask-password.",
         "An account that takes only OAuth2 is told so, and no password is sent to it."},
     footer = {"", "Exit code 0 when every check passed (warnings allowed), 1 when a check failed."})
 final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
@@ -85,7 +86,7 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
     MailProvider provider = resolution.provider();
     boolean oauth2Only = provider != null && provider.authentication() == Authentication.OAUTH2;
     if (provider != null && provider.authentication() != Authentication.PASSWORD) {
-      out.println("Login with: " + loginKind(provider.authentication()));
+      out.println("Login with: " + LoginAdvice.kind(provider.authentication()));
     }
     out.flush();
     List<Accounts.Target> targets = resolution.targets().stream()
@@ -95,15 +96,16 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
       throw new CliException(ExitCodes.NOT_FOUND, "no " + protocols + " server for " + email.address());
     }
     char[] password = null;
+    Accounts.Login login = Accounts.storedLogin(satchel.io, account, email).orElse(null);
     Accounts.Target firstTrusted = targets.stream().filter(Accounts.Target::trusted).findFirst().orElse(null);
-    if (firstTrusted != null) {
+    if (firstTrusted != null && login == null) {
       // an OAuth2-only account gets no password prompt: the password could not be used
       password = Accounts.password(satchel.io, account, firstTrusted, false, askPassword && !oauth2Only);
     }
     String trust = account.trustPem != null ? "the certificates in " + account.trustPem : "the JDK's default trust store";
     int failures = 0;
     int warnings = 0;
-    List<Check> secret = secretChecks(provider, email, password != null);
+    List<Check> secret = login != null ? List.of(loginCheck(login)) : secretChecks(provider, email, password != null);
     if (!secret.isEmpty()) {
       out.println();
       for (Check c : secret) {
@@ -120,7 +122,7 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
       List<Check> checks = new ArrayList<>(probe.run());
       boolean reachable = checks.stream().noneMatch(c -> c.status() == Check.Status.FAIL);
       if (reachable) {
-        checks.addAll(login(target, password, provider));
+        checks.addAll(login(target, password, login, provider));
       }
       for (Check c : checks) {
         print(out, c);
@@ -139,30 +141,36 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
     return ExitCodes.PROBLEMS;
   }
 
-  private List<Check> login(Accounts.Target target, char @Nullable [] password, @Nullable MailProvider provider) {
+  private List<Check> login(Accounts.Target target, char @Nullable [] password, Accounts.@Nullable Login login,
+      @Nullable MailProvider provider) {
     Protocol protocol = target.server().protocol();
     if (!target.trusted()) {
       return List.of(Check.skip("login", "not tried: these settings came from " + target.origin()
-          + "; confirm the server with --server to send a password there"));
+          + "; confirm the server with --server to log in there"));
     }
-    if (provider != null && provider.authentication() == Authentication.OAUTH2) {
+    Credentials credentials;
+    if (login != null) {
+      credentials = Credentials.oauth2(target.login(), login.tokens());
+    } else if (provider != null && provider.authentication() == Authentication.OAUTH2) {
       return List.of(Check.skip("login", "not tried: " + provider.name() + " accepts only OAuth2, not a password (see above)"));
+    } else if (password == null) {
+      return List.of(Check.skip("login", "not tried: no password (set " + account.passwordEnv()
+          + ", use --password-stdin or --ask-password, or run `satchel login` where the provider offers OAuth2)"));
+    } else {
+      credentials = new Credentials.Password(target.login(), password.clone());
     }
-    if (password == null) {
-      return List.of(Check.skip("login", "not tried: no password (set " + account.passwordEnv
-          + ", or use --password-stdin or --ask-password)"));
-    }
+    String loggedIn = "logged in as " + target.login() + (login != null ? " with OAuth2" : "");
     List<Check> checks = new ArrayList<>();
-    MailSettings settings = Accounts.settings(account, target, password.clone());
+    MailSettings settings = Accounts.settings(account, target, credentials);
     try {
       if (protocol == Protocol.SMTP) {
         try (Transport smtp = Transport.connect(settings)) {
-          checks.add(Check.ok("login", "logged in as " + target.login()));
+          checks.add(Check.ok("login", loggedIn));
         }
         return checks;
       }
       try (Mailbox mailbox = Mailbox.connect(settings)) {
-        checks.add(Check.ok("login", "logged in as " + target.login()));
+        checks.add(Check.ok("login", loggedIn));
         Set<Capability> caps = mailbox.capabilities();
         checks.add(Check.info("satchel can", caps.isEmpty() ? "(nothing)" : caps.stream()
             .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(" "))));
@@ -174,8 +182,11 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
         checks.add(quota(mailbox));
       }
     } catch (MailAuthenticationException e) {
-      checks.add(Check.fail("login", "refused for " + target.login() + ": " + Satchel.oneLine(e.getMessage()),
-          loginFix(protocol, provider, target)));
+      String fix = login != null
+          ? "run `satchel login " + login.stored().account() + "` again; the client needs the provider's mail scopes ("
+              + String.join(" ", login.stored().scopes()) + ")"
+          : loginFix(protocol, provider, target);
+      checks.add(Check.fail("login", "refused for " + target.login() + ": " + Satchel.oneLine(e.getMessage()), fix));
     } catch (MailException e) {
       checks.add(Check.fail("login", "failed: " + Satchel.oneLine(e.getMessage()), null));
     } catch (IllegalStateException e) {
@@ -183,6 +194,14 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
       checks.add(Check.fail("login", "not possible: " + Satchel.oneLine(e.getMessage()), null));
     }
     return checks;
+  }
+
+  /** Which stored login the checks use. */
+  private static Check loginCheck(Accounts.Login login) {
+    StoredLogin s = login.stored();
+    return Check.info("login", "OAuth2, with the login of `satchel login` (client " + s.clientId() + ", " + s.flow()
+        + " sign-in at " + s.loggedInAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "; refresh token in "
+        + login.tokenFile() + ")");
   }
 
   /**
@@ -212,7 +231,7 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
         }
         String kind = provider.authentication() == Authentication.APP_PASSWORD
             ? "an app password" : "the authorization code issued in the web settings";
-        String where = secretNote(provider).map(n -> " (" + n + ")").orElse("");
+        String where = LoginAdvice.secretNote(provider).map(n -> " (" + n + ")").orElse("");
         String oauth2 = provider.oauth2().isPresent() ? "; or " + signIn : "";
         return List.of(Check.info("password", "the password must be " + kind + where + ": " + provider.name()
             + " refuses the account password from mail programs" + oauth2));
@@ -221,18 +240,6 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
         return List.of();
       }
     }
-  }
-
-  /** The link of the provider's first setup note about its login secret, if any. */
-  private static Optional<String> secretNote(MailProvider provider) {
-    return provider.setupNotes().stream()
-        .filter(n -> n.link().isPresent())
-        .filter(n -> {
-          String t = n.text().toLowerCase(Locale.ROOT);
-          return t.contains("password") || t.contains("authorization code");
-        })
-        .map(n -> n.link().orElseThrow().toString())
-        .findFirst();
   }
 
   private static Check quota(Mailbox mailbox) {
@@ -271,7 +278,7 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
         fix.add(n.text() + n.link().map(l -> ": " + l).orElse(""));
       }
       if (provider.authentication() != Authentication.PASSWORD) {
-        fix.add(provider.name() + " needs " + loginKind(provider.authentication()) + ", not the account password");
+        fix.add(provider.name() + " needs " + LoginAdvice.kind(provider.authentication()) + ", not the account password");
       }
     }
     if (fix.isEmpty()) {
@@ -279,16 +286,6 @@ final class DoctorCommand implements Callable<Integer>, HasCommonOptions {
           + " form, for example the part before the @");
     }
     return String.join("; ", fix);
-  }
-
-  private static String loginKind(Authentication a) {
-    return switch (a) {
-      case PASSWORD -> "the account password";
-      case APP_PASSWORD -> "an app password";
-      case OAUTH2 -> "OAuth2 only (no password)";
-      case AUTHORIZATION_CODE -> "an authorization code from the web settings";
-      case NOT_OFFERED -> "nothing: the provider offers no login for mail programs";
-    };
   }
 
   private static void print(PrintWriter out, Check c) {

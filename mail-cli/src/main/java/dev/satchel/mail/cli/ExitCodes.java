@@ -10,7 +10,10 @@ public final class ExitCodes {
   public static final int PROBLEMS = 1;
   /** The command line was wrong: unknown option, missing argument, bad value. */
   public static final int USAGE = 2;
-  /** Nothing to work with: no settings known for the address, no such message or folder, no password given. */
+  /**
+   * Nothing to work with: no settings known for the address, no such message or folder, no password
+   * given, no {@code satchel login} stored for an account that takes only OAuth2.
+   */
   public static final int NOT_FOUND = 3;
   /** The server could not be reached, TLS failed, or the connection broke or timed out. */
   public static final int CONNECTION = 4;
@@ -28,7 +31,7 @@ public final class ExitCodes {
       + "  0   everything worked%n"
       + "  1   problems found (doctor: a check failed; send: some recipients refused)%n"
       + "  2   wrong command line%n"
-      + "  3   nothing to work with: no settings, no such message or folder, no password%n"
+      + "  3   nothing to work with: no settings, message, folder, password or login%n"
       + "  4   cannot connect: DNS, TCP, TLS, timeout or connection lost%n"
       + "  5   login refused%n"
       + "  6   the server refused a command, or the protocol cannot do it%n"

@@ -26,8 +26,7 @@ final class MailboxAccess {
       throw new CliException(ExitCodes.USAGE, "SMTP only sends: use imap or pop3 to read mail");
     }
     Accounts.Target target = Accounts.target(resolution, chosen, email);
-    char[] password = Accounts.password(io, account, target, true, true);
-    return Mailbox.connect(Accounts.settings(account, target, password));
+    return Mailbox.connect(Accounts.settings(account, target, Accounts.credentials(io, account, target, email)));
   }
 
   /** The folder with this name, or a clear error. */

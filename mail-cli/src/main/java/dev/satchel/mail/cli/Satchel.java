@@ -20,11 +20,13 @@ import picocli.CommandLine.Mixin;
  * java -jar satchel.jar demo
  * java -jar satchel.jar providers gmail.com --format json
  * SATCHEL_PASSWORD=... java -jar satchel.jar doctor alice@example.com
+ * java -jar satchel.jar login alice@outlook.com --client-id ...
  * }</pre>
  *
- * <p>Passwords come only from an environment variable ({@code SATCHEL_PASSWORD} unless
- * {@code --password-env} names another), from standard input with {@code --password-stdin}, or from a
- * prompt on the terminal; never from the command line. Errors are one line on standard error; the
+ * <p>A login stored by {@code satchel login} is used for its address unless {@code --password-env}
+ * or {@code --password-stdin} is given. Passwords come only from an environment variable
+ * ({@code SATCHEL_PASSWORD} unless {@code --password-env} names another), from standard input with
+ * {@code --password-stdin}, or from a prompt on the terminal; never from the command line. Errors are one line on standard error; the
  * stack trace follows only with {@code --verbose}. The exit codes are listed in {@link ExitCodes}.
  */
 @Command(
@@ -32,11 +34,13 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     versionProvider = Satchel.Version.class,
     description = "Satchel's mail command: try IMAP, POP3 and SMTP on an embedded server, look up provider"
-        + " settings, check why settings do not work, and read or send mail from scripts.",
+        + " settings, check why settings do not work, sign in with OAuth2, and read or send mail from scripts.",
     subcommands = {
       DemoCommand.class,
       ProvidersCommand.class,
       DoctorCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
       ListCommand.class,
       FetchCommand.class,
       SendCommand.class,

@@ -1,6 +1,7 @@
 package dev.satchel.mail.cli;
 
 import dev.satchel.mail.Attachment;
+import dev.satchel.mail.Credentials;
 import dev.satchel.mail.EmailAddress;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.Protocol;
@@ -86,15 +87,15 @@ final class SendCommand implements Callable<Integer>, HasCommonOptions {
     }
     if (account.passwordStdin && body != null && "-".equals(body.textFile)) {
       throw new CliException(ExitCodes.USAGE, "--password-stdin and --text-file - both want standard input:"
-          + " give the password in " + account.passwordEnv + " instead");
+          + " give the password in " + account.passwordEnv() + " instead");
     }
     EmailAddress from = Accounts.address(address);
     OutgoingMessage message = message(from);
     Accounts.Resolution resolution = Accounts.resolve(account, from);
     Accounts.Target target = Accounts.target(resolution, Protocol.SMTP, from);
-    char[] password = noLogin ? null : Accounts.password(satchel.io, account, target, true, true);
+    Credentials credentials = noLogin ? null : Accounts.credentials(satchel.io, account, target, from);
     SendResult result;
-    try (Transport smtp = Transport.connect(Accounts.settings(account, target, password))) {
+    try (Transport smtp = Transport.connect(Accounts.settings(account, target, credentials))) {
       result = smtp.send(message);
     }
     satchel.io.out.println("sent " + result.messageId() + " to " + result.accepted().size() + " recipient"

@@ -36,20 +36,24 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>{@link #authorize()} listens on {@code http://127.0.0.1:<ephemeral port>/} (bound to 127.0.0.1
- * only), hands the authorization request to the browser callback, and waits (at most
- * {@link Builder#timeout}, default 5 minutes) for the one request the browser makes when the
+ * only; {@link Builder#redirectHost} tells about {@code localhost}), hands the authorization request
+ * to the browser callback, and waits (at most {@link Builder#timeout}, default 5 minutes) for the one
+ * request the browser makes when the
  * authorization server sends it back; then the listener closes. The answer's {@code state} must be the
  * one sent (compared in constant time); anything else is refused. The browser shows a page saying the
  * window can be closed; it never shows a token. The code is exchanged with the PKCE verifier.
  *
  * <p>The client needs the redirect URI {@code http://127.0.0.1/} (any port) registered; Google's
- * desktop clients and Microsoft's public clients accept loopback redirects. Google issues a refresh
- * token only with {@code parameter("access_type", "offline")}, Microsoft only with scope
- * {@code offline_access}.
+ * desktop clients accept it. Microsoft's app registrations take {@code http://localhost} as the
+ * desktop redirect URI (any port): use {@link Builder#redirectHost redirectHost("localhost")}, and
+ * the listener takes the redirect on both ::1 and 127.0.0.1. Google issues a refresh token only with
+ * {@code parameter("access_type", "offline")}, Microsoft only with scope {@code offline_access}.
  *
  * <p>Each {@code authorize} call is independent; an instance may be used by several threads.
  */
 public final class AuthorizationCodeFlow {
+  static final String IPV4_LOOPBACK = "127.0.0.1";
+  static final String LOCALHOST = "localhost";
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationCodeFlow.class);
   private static final Set<String> RESERVED = Set.of("response_type", "client_id", "redirect_uri", "scope", "state",
       "code_challenge", "code_challenge_method", "login_hint");
@@ -61,6 +65,7 @@ public final class AuthorizationCodeFlow {
   private final Consumer<URI> browser;
   private final Duration timeout;
   private final Map<String, String> parameters;
+  private final String redirectHost;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
@@ -72,6 +77,7 @@ public final class AuthorizationCodeFlow {
     this.browser = browser;
     this.timeout = b.timeout;
     this.parameters = Map.copyOf(b.parameters);
+    this.redirectHost = b.redirectHost;
     this.clock = b.clock;
   }
 
@@ -94,9 +100,9 @@ public final class AuthorizationCodeFlow {
     String state = Pkce.state(random);
     LoopbackReceiver receiver;
     try {
-      receiver = LoopbackReceiver.start(state);
+      receiver = LoopbackReceiver.start(state, redirectHost);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on 127.0.0.1 for the sign-in redirect", e);
+      throw new UncheckedIOException("cannot listen on " + redirectHost + " for the sign-in redirect", e);
     }
     try (receiver) {
       URI redirect = receiver.redirectUri();
@@ -210,6 +216,7 @@ public final class AuthorizationCodeFlow {
     private @Nullable Consumer<URI> browser;
     private Duration timeout = Duration.ofMinutes(5);
     private final Map<String, String> parameters = new LinkedHashMap<>();
+    private String redirectHost = IPV4_LOOPBACK;
     private Clock clock = Clock.systemUTC();
 
     private Builder(OAuth2Client client) {
@@ -260,6 +267,23 @@ public final class AuthorizationCodeFlow {
         throw new IllegalArgumentException("parameter " + name + " is set by the flow itself; use its own method if there is one");
       }
       parameters.put(name, Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * The host in the redirect URI: {@code 127.0.0.1} (the default, as RFC 8252 §7.3 recommends) or
+     * {@code localhost}, which Microsoft's app registrations use for desktop apps
+     * ({@code http://localhost}, any port). With {@code localhost} the listener binds the same
+     * ephemeral port on ::1 and 127.0.0.1, because the browser may resolve the name to either; where
+     * the machine has no IPv6 loopback it binds 127.0.0.1 alone, and browsers fall back to it.
+     *
+     * @throws IllegalArgumentException for any other host
+     */
+    public Builder redirectHost(String host) {
+      if (!IPV4_LOOPBACK.equals(host) && !LOCALHOST.equals(host)) {
+        throw new IllegalArgumentException("redirectHost must be 127.0.0.1 or localhost, was \"" + host + "\"");
+      }
+      this.redirectHost = host;
       return this;
     }
 

@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.satchel.mail.MailAuthenticationException;
 import dev.satchel.mail.oauth2.testserver.OAuth2TestServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -115,6 +120,59 @@ class AuthorizationCodeFlowTest {
     OAuth2Client tokenOnly = OAuth2Client.builder("x").endpoints(OAuth2Endpoints.of(server.tokenEndpoint())).build();
     assertThatThrownBy(() -> AuthorizationCodeFlow.builder(tokenOnly).browser(uri -> { }).build())
         .hasMessageContaining("no authorization endpoint");
+  }
+
+  @Test
+  void withRedirectHostLocalhostTheRedirectNamesLocalhostAndTheListenerTakesItOnIpv6LoopbackToo() {
+    try (ScriptedAuthorizationServer scripted = new ScriptedAuthorizationServer()) {
+      scripted.enqueueJson(200, "{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":60}");
+      OAuth2Client client = OAuth2Client.builder("desktop-app").endpoints(scripted.endpoints()).build();
+      String loopback = ipv6Loopback() ? "[::1]" : "127.0.0.1";
+      List<HttpResponse<String>> pages = new ArrayList<>();
+      AuthorizationCodeFlow flow = AuthorizationCodeFlow.builder(client).redirectHost("localhost").browser(request -> {
+        // The authorization server would redirect to redirect_uri; a browser resolving localhost may pick ::1.
+        Map<String, String> query = LoopbackReceiver.query(request.getRawQuery());
+        int port = URI.create(query.get("redirect_uri")).getPort();
+        pages.add(TestBrowser.get(URI.create("http://" + loopback + ":" + port + "/?code=the-code&state="
+            + URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8))));
+      }).build();
+
+      OAuth2Tokens tokens = flow.authorize();
+
+      assertThat(tokens.accessToken()).isEqualTo("at-1");
+      assertThat(pages).singleElement().satisfies(p -> assertThat(p.statusCode()).isEqualTo(200));
+      String exchange = scripted.requests.get(0).body();
+      assertThat(exchange).contains("code=the-code").containsPattern("redirect_uri=http%3A%2F%2Flocalhost%3A\\d+%2F&");
+    }
+  }
+
+  @Test
+  void aLocalhostListenerBindsOneEphemeralPortOnBothLoopbackAddressesAndTakesOneAnswer() throws IOException {
+    try (LoopbackReceiver receiver = LoopbackReceiver.start("s1", "localhost")) {
+      URI redirect = receiver.redirectUri();
+      assertThat(redirect.getHost()).isEqualTo("localhost");
+      List<String> hosts = receiver.addresses().stream().map(a -> a.getAddress().getHostAddress()).toList();
+      assertThat(receiver.addresses()).allMatch(a -> a.getPort() == redirect.getPort());
+      if (ipv6Loopback()) {
+        assertThat(hosts).containsExactlyInAnyOrder("127.0.0.1", "0:0:0:0:0:0:0:1");
+        assertThat(TestBrowser.get(URI.create("http://127.0.0.1:" + redirect.getPort() + "/?state=s1&code=c")).statusCode())
+            .isEqualTo(200);
+        assertThat(TestBrowser.get(URI.create("http://[::1]:" + redirect.getPort() + "/?state=s1&code=c")).statusCode())
+            .as("the answer was taken on 127.0.0.1").isEqualTo(404);
+      } else {
+        assertThat(hosts).containsExactly("127.0.0.1");
+      }
+    }
+    assertThatThrownBy(() -> AuthorizationCodeFlow.builder(desktop()).redirectHost("0.0.0.0"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("redirectHost must be 127.0.0.1 or localhost, was \"0.0.0.0\"");
+  }
+
+  private static boolean ipv6Loopback() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean listening(int port) {
