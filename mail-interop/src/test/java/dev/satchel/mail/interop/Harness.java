@@ -270,6 +270,35 @@ final class Harness {
     return intEnv("MAILHARNESS_CYRUS_LMTP_PORT", 12_024);
   }
 
+  /**
+   * The port on 127.0.0.1 (11080) where Dovecot's oauth2 passdb introspects tokens (RFC 7662): the
+   * OAuth2 interop tests start their authorization server there; nothing listens there otherwise.
+   *
+   * @throws IllegalStateException when the running harness was started without the oauth2 passdb
+   */
+  int oauth2Port() {
+    if (!env.containsKey("MAILHARNESS_OAUTH2_PORT")) {
+      throw new IllegalStateException("the running harness was started without Dovecot's oauth2 passdb (its harness.env "
+          + "has no MAILHARNESS_OAUTH2_PORT); restart it with this checkout's `sudo interop/harness/start.sh`");
+    }
+    return intEnv("MAILHARNESS_OAUTH2_PORT", 11_080);
+  }
+
+  /** The client id Dovecot authenticates with (HTTP Basic) at the introspection endpoint. */
+  String oauth2IntrospectionClient() {
+    return env.getOrDefault("MAILHARNESS_OAUTH2_INTROSPECTION_CLIENT", "dovecot");
+  }
+
+  /** The secret of {@link #oauth2IntrospectionClient()}. */
+  String oauth2IntrospectionSecret() {
+    return env.getOrDefault("MAILHARNESS_OAUTH2_INTROSPECTION_SECRET", "dovecot-introspection-secret");
+  }
+
+  /** Dovecot's log, where each login names its SASL mechanism ({@code Login: user=<...>, method=...}). */
+  Path dovecotLog() {
+    return stateDir.resolve("log/dovecot.log");
+  }
+
   /** The harness's PKCS12 trust store (its certificate only) and its password. */
   KeyStore trustStore() {
     Path store = Path.of(env.getOrDefault("MAILHARNESS_TRUSTSTORE_P12", stateDir.resolve("tls/truststore.p12").toString()));

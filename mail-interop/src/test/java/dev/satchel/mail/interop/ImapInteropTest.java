@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,17 +55,6 @@ class ImapInteropTest {
   }
 
   /** Takes reported changes off the queue until one adds a message with this subject, or the time is up. */
-  private static boolean awaitAdded(BlockingQueue<Changes> queue, String subject, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Changes c = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (c != null && c.added().stream().anyMatch(s -> subject.equals(s.envelope().subject()))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static Map<String, MessageSummary> bySubject(List<MessageSummary> list) {
     return list.stream().collect(java.util.stream.Collectors.toMap(s -> s.envelope().subject(), s -> s));
   }
@@ -242,7 +230,7 @@ class ImapInteropTest {
       try (Transport smtp = Transport.connect(harness.submission("alice"))) {
         smtp.send(Mail.message("alice", "bob", subject));
       }
-      boolean reported = awaitAdded(seen, subject, Mail.DELIVERY);
+      boolean reported = Mail.awaitAdded(seen, subject, Mail.DELIVERY);
       assertThat(reported).as("the watch reported \"%s\" within %s", subject, Mail.DELIVERY).isTrue();
     }
   }
@@ -303,7 +291,7 @@ class ImapInteropTest {
     try (Mailbox m = imap("bob"); Watch watch = m.watch(m.inbox(), (f, c) -> seen.add(c))) {
       harness.kick("bob");
       seed("bob", subject);
-      assertThat(awaitAdded(seen, subject, Duration.ofSeconds(30))).as("reported after the kick").isTrue();
+      assertThat(Mail.awaitAdded(seen, subject, Duration.ofSeconds(30))).as("reported after the kick").isTrue();
       assertThat(watch.isRunning()).isTrue();
     }
   }

@@ -39,7 +39,7 @@ final class InteropExtension implements BeforeAllCallback, BeforeEachCallback {
    *
    * @throws IllegalStateException for a value other than {@code skip} or {@code run}
    */
-  private static boolean skipRequested() {
+  static boolean skipRequested() {
     String value = System.getenv(Harness.SWITCH);
     if (value == null || value.isBlank()) {
       return false;

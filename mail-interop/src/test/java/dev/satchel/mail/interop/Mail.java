@@ -1,5 +1,6 @@
 package dev.satchel.mail.interop;
 
+import dev.satchel.mail.Changes;
 import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.MessageSummary;
 import dev.satchel.mail.OutgoingMessage;
@@ -7,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Small helpers shared by the interop tests. */
@@ -53,6 +56,18 @@ final class Mail {
         return hasSubject(m.list(m.inbox()), subject);
       }
     }, found -> found);
+  }
+
+  /** Waits until a watch reports a message with this subject as added; false when it did not within {@code timeout}. */
+  static boolean awaitAdded(BlockingQueue<Changes> reported, String subject, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Changes c = reported.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (c != null && c.added().stream().anyMatch(s -> subject.equals(s.envelope().subject()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasSubject(List<MessageSummary> list, String subject) {

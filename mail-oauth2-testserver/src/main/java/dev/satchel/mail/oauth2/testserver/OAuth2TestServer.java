@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import tools.jackson.core.type.TypeReference;
@@ -52,7 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@link #PUBLIC_CLIENT_ID} (public: authorization code with PKCE; Spring Authorization Server
  *       issues public clients no refresh token for this grant);
  *       {@link #DEVICE_CLIENT_ID} (public: device flow with refresh tokens, no consent);
- *       {@link #DEVICE_CONSENT_CLIENT_ID} (the same, but asks for consent, so a user can deny it).
+ *       {@link #DEVICE_CONSENT_CLIENT_ID} (the same, but asks for consent, so a user can deny it);
+ *       and any confidential clients added with {@link Builder#confidentialClient}.
  *       The authorization-code clients are registered with the loopback redirect
  *       {@code http://127.0.0.1/}; as RFC 8252 §7.3 demands, any port is accepted.
  *   <li>Access tokens are JWTs (RS256, header {@code typ: JWT}) whose {@code sub} is the user's
@@ -83,6 +86,8 @@ public final class OAuth2TestServer implements AutoCloseable {
       List.of("alice@example.test", "bob@example.test", "carol@example.test", "dave@example.test");
   /** The scopes every client may ask for. */
   public static final List<String> SCOPES = List.of("mail", "profile");
+  private static final List<String> BUILT_IN_CLIENTS = List.of(SERVICE_CLIENT_ID, DESKTOP_CLIENT_ID, PUBLIC_CLIENT_ID,
+      DEVICE_CLIENT_ID, DEVICE_CONSENT_CLIENT_ID);
 
   static final String TOKEN_PATH = "/oauth2/token";
   static final String AUTHORIZATION_PATH = "/oauth2/authorize";
@@ -122,7 +127,7 @@ public final class OAuth2TestServer implements AutoCloseable {
     }
     this.signingKey = TestServerConfiguration.newSigningKey();
     TestServerSettings settings = new TestServerSettings(builder.accessTokenTimeToLive, builder.refreshTokenTimeToLive,
-        builder.deviceCodeTimeToLive, builder.deviceInterval, signingKey);
+        builder.deviceCodeTimeToLive, builder.deviceInterval, signingKey, Map.copyOf(builder.confidentialClients));
     this.counter = new TokenRequestCounter();
     this.authorizations = new PrincipalTrackingAuthorizationService();
     Map<String, Object> properties = new LinkedHashMap<>();
@@ -134,7 +139,7 @@ public final class OAuth2TestServer implements AutoCloseable {
     properties.put("spring.jmx.enabled", "false");
     properties.put("spring.main.banner-mode", "off");
     properties.put("spring.main.log-startup-info", "false");
-    this.context = new SpringApplicationBuilder(TestServerConfiguration.class)
+    this.context = run(builder.port, new SpringApplicationBuilder(TestServerConfiguration.class)
         .web(WebApplicationType.SERVLET)
         .bannerMode(Banner.Mode.OFF)
         .logStartupInfo(false)
@@ -145,11 +150,25 @@ public final class OAuth2TestServer implements AutoCloseable {
           ctx.getBeanFactory().registerSingleton("tokenRequestCounter", counter);
           // The only OAuth2AuthorizationService bean: Spring Authorization Server takes it.
           ctx.getBeanFactory().registerSingleton("principalTrackingAuthorizationService", authorizations);
-        })
-        .run();
+        }));
     this.port = Integer.parseInt(Objects.requireNonNull(context.getEnvironment().getProperty("local.server.port"),
         "the web server did not report its port"));
     this.startupTime = Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /** Runs the application; a taken port is reported as such, naming it. */
+  private static ConfigurableApplicationContext run(int port, SpringApplicationBuilder application) {
+    try {
+      return application.run();
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof PortInUseException || t instanceof BindException) {
+          throw new IllegalStateException("the test authorization server cannot listen on 127.0.0.1:" + port
+              + ": the port is taken by another process (`ss -ltnp 'sport = :" + port + "'` shows which)", e);
+        }
+      }
+      throw e;
+    }
   }
 
   /** Starts a server with the defaults on an ephemeral port of 127.0.0.1. */
@@ -250,7 +269,16 @@ public final class OAuth2TestServer implements AutoCloseable {
     return counter.count(grantType);
   }
 
-  /** Sets every {@link #tokenRequests(String)} count back to zero. */
+  /**
+   * How many requests reached the introspection endpoint (RFC 7662) since the start (or the last
+   * {@link #resetTokenRequests()}), refused ones included: a mail server that checks each login's token
+   * there (Dovecot's oauth2 passdb) asks once per login attempt.
+   */
+  public int introspectionRequests() {
+    return counter.introspections();
+  }
+
+  /** Sets every {@link #tokenRequests(String)} count and {@link #introspectionRequests()} back to zero. */
   public void resetTokenRequests() {
     counter.reset();
   }
@@ -439,6 +467,7 @@ public final class OAuth2TestServer implements AutoCloseable {
     private Duration refreshTokenTimeToLive = Duration.ofHours(1);
     private Duration deviceCodeTimeToLive = Duration.ofMinutes(5);
     private Duration deviceInterval = Duration.ofSeconds(1);
+    private final Map<String, String> confidentialClients = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -472,6 +501,27 @@ public final class OAuth2TestServer implements AutoCloseable {
     /** The device flow's polling {@code interval}, whole seconds, at least 1 s; default 1 second. */
     public Builder deviceInterval(Duration interval) {
       this.deviceInterval = wholeSeconds("deviceInterval", interval);
+      return this;
+    }
+
+    /**
+     * Registers another confidential client (secret by HTTP Basic or in the form) allowed the
+     * client_credentials grant; like every client, it may also call the introspection endpoint. For a
+     * mail server's introspection credentials (Dovecot's oauth2 passdb), or for a service acting as a
+     * mailbox: its client_credentials tokens' {@code sub} is its client id, so a client id that is a
+     * mailbox address gets tokens that a mail server mapping {@code sub} to the login name accepts.
+     *
+     * @throws IllegalArgumentException when the id or the secret is blank, or the id is one of the
+     *     built-in clients' or already registered
+     */
+    public Builder confidentialClient(String clientId, String clientSecret) {
+      if (clientId.isBlank() || clientSecret.isBlank()) {
+        throw new IllegalArgumentException("clientId and clientSecret must not be blank, client id was \"" + clientId + "\"");
+      }
+      if (BUILT_IN_CLIENTS.contains(clientId) || confidentialClients.containsKey(clientId)) {
+        throw new IllegalArgumentException("client id " + clientId + " is already registered");
+      }
+      confidentialClients.put(clientId, clientSecret);
       return this;
     }
 

@@ -153,13 +153,16 @@ class TestServerConfiguration {
     AuthorizationGrantType code = AuthorizationGrantType.AUTHORIZATION_CODE;
     AuthorizationGrantType refresh = AuthorizationGrantType.REFRESH_TOKEN;
     AuthorizationGrantType device = AuthorizationGrantType.DEVICE_CODE;
-    return new InMemoryRegisteredClientRepository(
+    List<RegisteredClient> clients = new ArrayList<>(List.of(
         client(OAuth2TestServer.SERVICE_CLIENT_ID, OAuth2TestServer.SERVICE_CLIENT_SECRET, noConsent, tokens,
             AuthorizationGrantType.CLIENT_CREDENTIALS),
         client(OAuth2TestServer.DESKTOP_CLIENT_ID, OAuth2TestServer.DESKTOP_CLIENT_SECRET, pkceNoConsent, tokens, code, refresh),
         client(OAuth2TestServer.PUBLIC_CLIENT_ID, null, pkceNoConsent, tokens, code),
         client(OAuth2TestServer.DEVICE_CLIENT_ID, null, noConsent, tokens, device, refresh),
-        client(OAuth2TestServer.DEVICE_CONSENT_CLIENT_ID, null, consent, tokens, device, refresh));
+        client(OAuth2TestServer.DEVICE_CONSENT_CLIENT_ID, null, consent, tokens, device, refresh)));
+    settings.confidentialClients().forEach((id, secret) ->
+        clients.add(client(id, secret, noConsent, tokens, AuthorizationGrantType.CLIENT_CREDENTIALS)));
+    return new InMemoryRegisteredClientRepository(clients);
   }
 
   /** A client allowed {@link OAuth2TestServer#SCOPES}; confidential with a secret, else public. */
@@ -211,7 +214,7 @@ class TestServerConfiguration {
   FilterRegistrationBean<TokenRequestCounter> tokenRequestCounterRegistration(TokenRequestCounter counter) {
     FilterRegistrationBean<TokenRequestCounter> registration = new FilterRegistrationBean<>(counter);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-    registration.setUrlPatterns(Set.of(OAuth2TestServer.TOKEN_PATH));
+    registration.setUrlPatterns(Set.of(OAuth2TestServer.TOKEN_PATH, OAuth2TestServer.INTROSPECTION_PATH));
     return registration;
   }
 

@@ -10,11 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Counts the requests that reach the token endpoint, per {@code grant_type}, as they arrive (before
- * Spring Security looks at them, so refused requests count too).
+ * Counts the requests that reach the token endpoint, per {@code grant_type}, and the introspection
+ * endpoint, as they arrive (before Spring Security looks at them, so refused requests count too).
  */
 final class TokenRequestCounter extends OncePerRequestFilter {
   private final ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private final AtomicInteger introspections = new AtomicInteger();
 
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -22,6 +23,8 @@ final class TokenRequestCounter extends OncePerRequestFilter {
     if ("POST".equals(request.getMethod()) && OAuth2TestServer.TOKEN_PATH.equals(request.getRequestURI())) {
       String grantType = request.getParameter("grant_type");
       counts.computeIfAbsent(grantType == null ? "" : grantType, g -> new AtomicInteger()).incrementAndGet();
+    } else if ("POST".equals(request.getMethod()) && OAuth2TestServer.INTROSPECTION_PATH.equals(request.getRequestURI())) {
+      introspections.incrementAndGet();
     }
     chain.doFilter(request, response);
   }
@@ -31,7 +34,12 @@ final class TokenRequestCounter extends OncePerRequestFilter {
     return n == null ? 0 : n.get();
   }
 
+  int introspections() {
+    return introspections.get();
+  }
+
   void reset() {
     counts.clear();
+    introspections.set(0);
   }
 }

@@ -122,6 +122,40 @@ class OAuth2TestServerTest {
     assertThat(refused).containsEntry("error", "invalid_grant");
   }
 
+  @Test
+  void anExtraConfidentialClientGetsTokensForItsIdAndIntrospectsTheWayDovecotAsks() throws Exception {
+    try (OAuth2TestServer extra = OAuth2TestServer.builder().confidentialClient("dovecot", "introspection-secret")
+        .confidentialClient("mailbox@example.test", "mailbox-secret").start()) {
+      String token = (String) post(extra.tokenEndpoint(), "mailbox@example.test:mailbox-secret",
+          Map.of("grant_type", "client_credentials")).get("access_token");
+      assertThat(jwtClaims(token)).containsEntry("sub", "mailbox@example.test");
+      // Dovecot's oauth2 passdb (introspection_mode = post) sends empty client_id and client_secret
+      // members beside HTTP Basic from its introspection_url.
+      HttpRequest request = HttpRequest.newBuilder(extra.introspectionEndpoint())
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+              "dovecot:introspection-secret".getBytes(StandardCharsets.UTF_8)))
+          .POST(HttpRequest.BodyPublishers.ofString("token=" + token + "&client_id=&client_secret="))
+          .build();
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { }))
+          .containsEntry("active", true).containsEntry("sub", "mailbox@example.test");
+      assertThat(extra.introspectionRequests()).isEqualTo(1);
+    }
+    assertThatThrownBy(() -> OAuth2TestServer.builder().confidentialClient(OAuth2TestServer.SERVICE_CLIENT_ID, "x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
+  }
+
+  @Test
+  void aTakenPortIsNamed() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      assertThatThrownBy(() -> OAuth2TestServer.start(taken.getLocalPort()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("127.0.0.1:" + taken.getLocalPort()).hasMessageContaining("taken");
+    }
+  }
+
   private static Map<String, Object> post(URI uri, String basic, Map<String, String> fields) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .header("Content-Type", "application/x-www-form-urlencoded")
