@@ -144,6 +144,26 @@ public final class MailExceptions {
     return translated;
   }
 
+  /**
+   * An OAuth2 login the server refused twice (the token, then a freshly asked one), saying what to
+   * check for a token rather than a password, and never the token.
+   */
+  public static MailAuthenticationException oauth2LoginRefused(Server server, @Nullable String serverText) {
+    return new MailAuthenticationException("login to " + server + " with an OAuth2 token was refused" + detail(serverText)
+        + ", also with a fresh token from the token source. Check that the token was issued for this login name (the"
+        + " mailbox's address), that its scopes cover " + server.protocol() + " (for example"
+        + " https://outlook.office.com/" + scopeExample(server.protocol()) + " or https://mail.google.com/), and that the"
+        + " account allows " + server.protocol() + " access", null);
+  }
+
+  private static String scopeExample(dev.satchel.mail.Protocol protocol) {
+    return switch (protocol) {
+      case IMAP -> "IMAP.AccessAsUser.All";
+      case POP3 -> "POP.AccessAsUser.All";
+      case SMTP -> "SMTP.Send";
+    };
+  }
+
   /** An authentication failure, saying what to check and never the secret. */
   public static MailAuthenticationException authenticationFailed(Server server, @Nullable String serverText, @Nullable Throwable cause) {
     return new MailAuthenticationException("login to " + server + " was refused" + detail(serverText)

@@ -212,7 +212,7 @@ final class Pop3Session implements Closeable {
         done = authenticate(sasl);
       }
       if (!done.ok()) {
-        throw MailExceptions.authenticationFailed(server, done.text() + sasl.errorDetail(), null);
+        throw MailExceptions.oauth2LoginRefused(server, done.text() + sasl.errorDetail());
       }
       return;
     }

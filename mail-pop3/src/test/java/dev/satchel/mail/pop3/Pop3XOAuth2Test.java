@@ -77,7 +77,9 @@ class Pop3XOAuth2Test {
       RecordingTokens tokens = new RecordingTokens();
       assertThatThrownBy(() -> Mailbox.connect(settings(server.port(), tokens)))
           .isInstanceOf(MailAuthenticationException.class)
+          .hasMessageContaining("with an OAuth2 token was refused")
           .hasMessageContaining("the server's OAuth2 error: status=401, schemes=bearer, scope=mail")
+          .hasMessageContaining("scopes cover POP3")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("stale-token").doesNotContain("fresh-token"));
       assertThat(tokens.requests).as("one refresh, never a loop").containsExactly(false, true);
       assertThat(server.tokensSeen).containsExactly("stale-token", "fresh-token");

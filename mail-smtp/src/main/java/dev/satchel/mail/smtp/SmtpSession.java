@@ -203,7 +203,9 @@ final class SmtpSession implements Closeable {
           + Secrets.redact(done.shortDisplay()) + ")");
     }
     if (!done.positive()) {
-      throw MailExceptions.authenticationFailed(server, done.display() + saslErrorDetail, null);
+      throw credentials instanceof Credentials.OAuth2
+          ? MailExceptions.oauth2LoginRefused(server, done.display() + saslErrorDetail)
+          : MailExceptions.authenticationFailed(server, done.display(), null);
     }
   }
 

@@ -252,6 +252,8 @@ class SmtpFailureTest {
         .build();
     assertThatThrownBy(() -> Transport.connect(oauth))
         .isInstanceOf(MailAuthenticationException.class)
+        .hasMessageContaining("with an OAuth2 token was refused")
+        .hasMessageNotContaining("username and password")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TestServers.FRESH_TOKEN, TestServers.STALE_TOKEN));
     assertThat(server.authMechanisms).hasSize(2);
   }

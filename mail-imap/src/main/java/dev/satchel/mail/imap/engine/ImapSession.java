@@ -184,7 +184,9 @@ public final class ImapSession implements Closeable {
       oauthError = sasl.errorDetail();
     }
     if (!done.is("OK")) {
-      throw MailExceptions.authenticationFailed(server, done.text() + oauthError, null);
+      throw credentials instanceof Credentials.OAuth2
+          ? MailExceptions.oauth2LoginRefused(server, done.text() + oauthError)
+          : MailExceptions.authenticationFailed(server, done.text(), null);
     }
     capabilities.clear();
     takeCapabilities(done.code());
