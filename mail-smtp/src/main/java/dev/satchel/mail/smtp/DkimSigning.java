@@ -108,11 +108,20 @@ final class DkimSigning extends OutputStream {
       throw new IllegalArgumentException("cannot DKIM-sign for d=" + signer.domain() + " s=" + signer.selector() + " ("
           + signer.algorithm().tag() + "): " + e.getMessage(), e);
     }
-    return (field + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    // One tag per line: the fold goes before the space that follows each ';', so relaxed header
+    // canonicalization (unfold, then WSP runs to one SP) gives back exactly the text that was signed,
+    // and a 4096-bit signature with a long h= stays far below the 998-byte line limit.
+    return (field.replace("; ", ";\r\n ") + "\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   private void startBody() throws IOException {
-    FieldList list = FieldList.parse(new String(header.toByteArray(), HEADER_CHARSET));
+    byte[] bytes = header.toByteArray();
+    if (!roundTrips(HEADER_CHARSET) && hasEightBit(bytes)) {
+      throw new IllegalArgumentException("cannot DKIM-sign a message with UTF-8 header fields while the JVM's default "
+          + "charset is " + HEADER_CHARSET + ": jDKIM encodes header fields with the default charset; run with "
+          + "-Dfile.encoding=UTF-8");
+    }
+    FieldList list = FieldList.parse(new String(bytes, HEADER_CHARSET));
     String template = "v=1; a=" + signer.algorithm().tag() + "; c=relaxed/relaxed; d=" + signer.domain() + "; s="
         + signer.selector() + "; t=; h=" + signedList(list) + "; bh=; b=;";
     DKIMSigner lib = new DKIMSigner(template, signer.privateKey());
@@ -123,6 +132,20 @@ final class DkimSigning extends OutputStream {
     }
     jdkim = lib;
     fields = list;
+  }
+
+  /** True when decoding and encoding again with {@code cs} gives back the header bytes Satchel writes. */
+  private static boolean roundTrips(Charset cs) {
+    return cs.equals(StandardCharsets.UTF_8) || cs.equals(StandardCharsets.ISO_8859_1);
+  }
+
+  private static boolean hasEightBit(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The {@code h=} list: each configured name as often as present, and From once more. */
