@@ -183,12 +183,16 @@ public final class TransportPool implements AutoCloseable {
    * @throws IllegalStateException when the pool is closed
    */
   public CompletableFuture<SendResult> sendAsync(OutgoingMessage message, SendOptions options) {
+    return submit(message, options, acquireTimeout);
+  }
+
+  private CompletableFuture<SendResult> submit(OutgoingMessage message, SendOptions options, Duration wait) {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(options, "options");
     checkOpen();
     CompletableFuture<SendResult> future = new CompletableFuture<>();
     try {
-      if (!queueSlots.tryAcquire(acquireTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!queueSlots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         future.completeExceptionally(new MailConnectionException("SMTP pool for " + description
             + ": queue full, the message was not sent (raise maxQueuedMessages or acquireTimeout, or submit less at once)"));
         return future;
@@ -222,7 +226,9 @@ public final class TransportPool implements AutoCloseable {
 
   /**
    * Queues every message for the pool's sender threads, all with the same options. When the queue is
-   * full this blocks until there is room (see the class documentation).
+   * full this blocks until there is room (see the class documentation); once a message found no room
+   * within the acquire timeout, the messages after it that find no room at once fail the same way
+   * without waiting again, so a stalled server cannot hold this call for one timeout per message.
    *
    * @return one future per message, in the order of {@code messages}
    * @throws IllegalStateException when the pool is closed
@@ -231,8 +237,13 @@ public final class TransportPool implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     List<OutgoingMessage> copy = List.copyOf(messages);
     List<CompletableFuture<SendResult>> futures = new ArrayList<>(copy.size());
+    Duration wait = acquireTimeout;
     for (OutgoingMessage m : copy) {
-      futures.add(sendAsync(m, options));
+      CompletableFuture<SendResult> f = submit(m, options, wait);
+      if (f.isCompletedExceptionally()) {
+        wait = Duration.ZERO;
+      }
+      futures.add(f);
     }
     return futures;
   }

@@ -177,6 +177,36 @@ class TransportPoolAsyncTest {
   }
 
   @Test
+  void sendAllAgainstAFullQueueWaitsOnceAndFailsTheRestAtOnce() throws Exception {
+    try (FakeSmtpServer server = new FakeSmtpServer()) {
+      server.password = TestServers.FAKE_PASSWORD;
+      CountDownLatch inSend = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      try (TransportPool pool = TransportPool.builder(
+          TestServers.plain(server.port()).password("u@fake.test", TestServers.FAKE_PASSWORD).build())
+          .maxConnections(1).maxQueuedMessages(2).acquireTimeout(Duration.ofMillis(200)).build()) {
+        CompletableFuture<SendResult> inFlight = pool.sendAsync(TestServers.blocking(inSend, release));
+        assertThat(inSend.await(30, TimeUnit.SECONDS)).isTrue();
+        List<OutgoingMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          batch.add(message("b" + i));
+        }
+
+        List<CompletableFuture<SendResult>> futures = pool.sendAll(batch);
+
+        assertThat(futures).hasSize(50);
+        assertThat(futures.subList(2, 50)).allSatisfy(f -> assertThatThrownBy(f::join).cause()
+            .isInstanceOf(MailConnectionException.class).hasMessageContaining("queue full"));
+        release.countDown();
+        assertThat(inFlight.get(60, TimeUnit.SECONDS).isComplete()).isTrue();
+        assertThat(futures.get(0).get(60, TimeUnit.SECONDS).isComplete()).isTrue();
+        assertThat(futures.get(1).get(60, TimeUnit.SECONDS).isComplete()).isTrue();
+      }
+      assertThat(server.messageCount.get()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void builderRefusesAnEmptyQueue() {
     assertThatThrownBy(() -> TransportPool.builder(TestServers.plain(25).build()).maxQueuedMessages(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxQueuedMessages must be 1..1000000, was 0");
