@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -154,62 +155,69 @@ class TransportPoolAsyncTest {
 
   @Test
   void aFullQueueMakesTheSubmitterWaitAndThenFailsThatMessageOnly() throws Exception {
-    try (FakeSmtpServer server = new FakeSmtpServer()) {
-      server.password = TestServers.FAKE_PASSWORD;
-      CountDownLatch inSend = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      try (TransportPool pool = TransportPool.builder(
-          TestServers.plain(server.port()).password("u@fake.test", TestServers.FAKE_PASSWORD).build())
-          .maxConnections(1).maxQueuedMessages(1).acquireTimeout(Duration.ofMillis(200)).build()) {
-        CompletableFuture<SendResult> inFlight = pool.sendAsync(TestServers.blocking(inSend, release));
-        assertThat(inSend.await(30, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<SendResult> queued = pool.sendAsync(message("queued"));
-        CompletableFuture<SendResult> refused = pool.sendAsync(message("refused"));
-
-        assertThatThrownBy(refused::join).cause().isInstanceOf(MailConnectionException.class)
-            .hasMessageContaining("queue full").hasMessageContaining("not sent");
-        release.countDown();
-        assertThat(inFlight.get(60, TimeUnit.SECONDS).isComplete()).isTrue();
-        assertThat(queued.get(60, TimeUnit.SECONDS).isComplete()).isTrue();
-      }
-      assertThat(server.messageCount.get()).isEqualTo(2);
-    }
+    int sent = withBusyConnection(1, pool -> {
+      CompletableFuture<SendResult> queued = pool.sendAsync(message("queued"));
+      CompletableFuture<SendResult> refused = pool.sendAsync(message("refused"));
+      assertThatThrownBy(refused::join).cause().isInstanceOf(MailConnectionException.class)
+          .hasMessageContaining("queue full").hasMessageContaining("not sent");
+      return List.of(queued);
+    });
+    assertThat(sent).isEqualTo(2);
   }
 
   @Test
   void sendAllAgainstAFullQueueWaitsOnceAndFailsTheRestAtOnce() throws Exception {
-    try (FakeSmtpServer server = new FakeSmtpServer()) {
-      server.password = TestServers.FAKE_PASSWORD;
-      CountDownLatch inSend = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      try (TransportPool pool = TransportPool.builder(
-          TestServers.plain(server.port()).password("u@fake.test", TestServers.FAKE_PASSWORD).build())
-          .maxConnections(1).maxQueuedMessages(2).acquireTimeout(Duration.ofMillis(200)).build()) {
-        CompletableFuture<SendResult> inFlight = pool.sendAsync(TestServers.blocking(inSend, release));
-        assertThat(inSend.await(30, TimeUnit.SECONDS)).isTrue();
-        List<OutgoingMessage> batch = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-          batch.add(message("b" + i));
-        }
-
-        List<CompletableFuture<SendResult>> futures = pool.sendAll(batch);
-
-        assertThat(futures).hasSize(50);
-        assertThat(futures.subList(2, 50)).allSatisfy(f -> assertThatThrownBy(f::join).cause()
-            .isInstanceOf(MailConnectionException.class).hasMessageContaining("queue full"));
-        release.countDown();
-        assertThat(inFlight.get(60, TimeUnit.SECONDS).isComplete()).isTrue();
-        assertThat(futures.get(0).get(60, TimeUnit.SECONDS).isComplete()).isTrue();
-        assertThat(futures.get(1).get(60, TimeUnit.SECONDS).isComplete()).isTrue();
+    int sent = withBusyConnection(2, pool -> {
+      List<OutgoingMessage> batch = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        batch.add(message("b" + i));
       }
-      assertThat(server.messageCount.get()).isEqualTo(3);
-    }
+      List<CompletableFuture<SendResult>> futures = pool.sendAll(batch);
+      assertThat(futures).hasSize(50);
+      assertThat(futures.subList(2, 50)).allSatisfy(f -> assertThatThrownBy(f::join).cause()
+          .isInstanceOf(MailConnectionException.class).hasMessageContaining("queue full"));
+      return futures.subList(0, 2);
+    });
+    assertThat(sent).isEqualTo(3);
   }
 
   @Test
   void builderRefusesAnEmptyQueue() {
     assertThatThrownBy(() -> TransportPool.builder(TestServers.plain(25).build()).maxQueuedMessages(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxQueuedMessages must be 1..1000000, was 0");
+  }
+
+  /**
+   * Runs {@code body} against a one-connection pool (queue bound {@code maxQueued}, acquire timeout
+   * 200 ms) whose connection is busy sending a message that is held until {@code body} returns; then
+   * lets it go and checks that the message and the futures {@code body} returned complete.
+   *
+   * @return how many messages the server received
+   */
+  private static int withBusyConnection(int maxQueued,
+      Function<TransportPool, List<CompletableFuture<SendResult>>> body) throws Exception {
+    try (FakeSmtpServer server = new FakeSmtpServer()) {
+      server.password = TestServers.FAKE_PASSWORD;
+      CountDownLatch inSend = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      try (TransportPool pool = TransportPool.builder(
+          TestServers.plain(server.port()).password("u@fake.test", TestServers.FAKE_PASSWORD).build())
+          .maxConnections(1).maxQueuedMessages(maxQueued).acquireTimeout(Duration.ofMillis(200)).build()) {
+        CompletableFuture<SendResult> inFlight = pool.sendAsync(TestServers.blocking(inSend, release));
+        assertThat(inSend.await(30, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<SendResult>> mustSucceed;
+        try {
+          mustSucceed = body.apply(pool);
+        } finally {
+          release.countDown();
+        }
+        assertThat(inFlight.get(60, TimeUnit.SECONDS).isComplete()).isTrue();
+        for (CompletableFuture<SendResult> f : mustSucceed) {
+          assertThat(f.get(60, TimeUnit.SECONDS).isComplete()).isTrue();
+        }
+      }
+      return server.messageCount.get();
+    }
   }
 
   private static OutgoingMessage message(String text) {
