@@ -17,6 +17,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/cyrus.sh"
 . "$HERE/courier.sh"
 . "$HERE/exim.sh"
+. "$HERE/opendkim.sh"
 
 T0=$(date +%s.%N)
 NEW_CERT=0
@@ -32,7 +33,7 @@ done
 ########################################################################
 # 1. Packages (idempotent; apt is not touched when everything is there)
 ########################################################################
-PKGS="dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix swaks libnet-ssleay-perl openssl curl ca-certificates"
+PKGS="dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix opendkim swaks libnet-ssleay-perl openssl curl ca-certificates"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing="$missing $p"
@@ -61,7 +62,7 @@ if [ -n "$missing" ]; then
   fi
   trap - EXIT
 fi
-for b in dovecot doveconf doveadm postfix postconf openssl; do
+for b in dovecot doveconf doveadm postfix postconf opendkim openssl; do
   command -v "$b" >/dev/null || mh_die "$b not found after install"
 done
 
@@ -438,6 +439,13 @@ smtpd_sasl_auth_enable = no
 smtpd_sasl_security_options = noanonymous
 smtpd_sasl_tls_security_options = noanonymous
 smtpd_sasl_authenticated_header = yes
+
+# OpenDKIM verifies every message on both smtpd ports and adds Authentication-Results
+# (opendkim.sh); a milter that does not answer never blocks mail.
+smtpd_milters = inet:$MH_HOST:$MH_OPENDKIM_PORT
+non_smtpd_milters = \$smtpd_milters
+milter_default_action = accept
+milter_protocol = 6
 EOF
 
 cat > "$MH_POSTFIX_CONF/master.cf" <<EOF
@@ -482,6 +490,7 @@ EOF
 # per start. Backdating the freshly written files avoids it.
 touch -d "@$(( $(date +%s) - 10 ))" "$MH_POSTFIX_CONF"/main.cf "$MH_POSTFIX_CONF"/master.cf \
   "$MH_POSTFIX_CONF"/vmailbox "$MH_POSTFIX_CONF"/virtual_alias
+mh_opendkim_start
 postfix -c "$MH_POSTFIX_CONF" check > "$MH_DIR/postfix/check.log" 2>&1 \
   || { cat "$MH_DIR/postfix/check.log" >&2; mh_die "postfix check failed"; }
 mh_log "starting postfix"
@@ -543,6 +552,7 @@ done
   echo "MAILHARNESS_OAUTH2_PORT=$MH_OAUTH2_PORT"
   echo "MAILHARNESS_OAUTH2_INTROSPECTION_CLIENT=$MH_OAUTH2_INTROSPECTION_CLIENT"
   echo "MAILHARNESS_OAUTH2_INTROSPECTION_SECRET=$MH_OAUTH2_INTROSPECTION_SECRET"
+  mh_opendkim_env
 } > "$MH_DIR/harness.env"
 
 T1=$(date +%s.%N)
@@ -559,6 +569,8 @@ mailharness is up on $MH_HOST (state: $MH_DIR, started in $(awk -v a="$T0" -v b=
   Cyrus IMAP  $MH_HOST:$MH_CYRUS_IMAP_PORT (STARTTLS) $MH_CYRUS_IMAPS_PORT (TLS), POP3 $MH_CYRUS_POP3_PORT / $MH_CYRUS_POP3S_PORT, LMTP $MH_CYRUS_LMTP_PORT
   Courier     $MH_HOST:$MH_COURIER_IMAP_PORT (STARTTLS) $MH_COURIER_IMAPS_PORT (TLS), POP3 $MH_COURIER_POP3_PORT / $MH_COURIER_POP3S_PORT (mail only by IMAP APPEND)
   Exim SMTP   $MH_HOST:$MH_EXIM_SMTP_PORT (STARTTLS optional, no AUTH), submission $MH_EXIM_SUBM_PORT (STARTTLS + AUTH required); delivers to Dovecot over LMTP
+  OpenDKIM    $MH_HOST:$MH_OPENDKIM_PORT  verify-mode milter on both Postfix ports: "Authentication-Results: $MH_AUTHSERV_ID; dkim=..."
+              signing keys $MH_OPENDKIM_DIR/rsa.pem (s=$MH_DKIM_RSA_SELECTOR), ed25519.pem (s=$MH_DKIM_ED25519_SELECTOR), d= any local domain
   Local domains: $DOMAINS   (anything else: 554 Relay access denied)
   Users (address / password):
 EOF

@@ -5,6 +5,8 @@
 module dev.satchel.mail.smtp {
   requires dev.satchel.mail;
   requires org.slf4j;
+  // jDKIM 0.5 has no module name of its own: this is the automatic name of apache-jdkim-library-0.5.jar
+  requires apache.jdkim.library;
 
   provides dev.satchel.mail.spi.TransportConnector with dev.satchel.mail.smtp.SmtpConnector;
 }

@@ -68,6 +68,7 @@ public final class SendOptions {
   private final @Nullable Return returnContent;
   private final @Nullable String envelopeId;
   private final boolean requireTls;
+  private final @Nullable DkimSigner dkim;
 
   private SendOptions(Builder b) {
     this.requireAllRecipients = b.requireAllRecipients;
@@ -78,6 +79,7 @@ public final class SendOptions {
     this.returnContent = b.returnContent;
     this.envelopeId = b.envelopeId;
     this.requireTls = b.requireTls;
+    this.dkim = b.dkim;
   }
 
   /** The defaults: partial delivery allowed, no Sent copy, no DSN parameters, no REQUIRETLS. */
@@ -101,6 +103,7 @@ public final class SendOptions {
     b.returnContent = returnContent;
     b.envelopeId = envelopeId;
     b.requireTls = requireTls;
+    b.dkim = dkim;
     return b;
   }
 
@@ -147,6 +150,11 @@ public final class SendOptions {
     return requireTls;
   }
 
+  /** How the message is DKIM-signed before it is sent; empty (not signed) by default. */
+  public Optional<DkimSigner> dkim() {
+    return Optional.ofNullable(dkim);
+  }
+
   /** True when any DSN parameter (NOTIFY, ORCPT, RET or ENVID) is asked for. */
   public boolean requestsDsn() {
     return notifyAll != null || !notifyByRecipient.isEmpty() || !originalRecipients.isEmpty() || returnContent != null
@@ -155,10 +163,14 @@ public final class SendOptions {
 
   @Override
   public String toString() {
+    String dkimPart = "";
+    if (dkim != null) {
+      dkimPart = ", dkim=" + dkim;
+    }
     return "SendOptions[requireAllRecipients=" + requireAllRecipients + ", saveToSent=" + (sentMailbox != null)
         + (requestsDsn() ? ", dsn=[notify=" + notifyAll + ", perRecipient=" + notifyByRecipient.keySet() + ", ret="
             + returnContent + ", envid=" + envelopeId + "]" : "")
-        + (requireTls ? ", requireTls" : "") + "]";
+        + (requireTls ? ", requireTls" : "") + dkimPart + "]";
   }
 
   private static String key(String address) {
@@ -175,6 +187,7 @@ public final class SendOptions {
     private @Nullable Return returnContent;
     private @Nullable String envelopeId;
     private boolean requireTls;
+    private @Nullable DkimSigner dkim;
 
     private Builder() {}
 
@@ -262,6 +275,16 @@ public final class SendOptions {
      */
     public Builder requireTls(boolean require) {
       this.requireTls = require;
+      return this;
+    }
+
+    /**
+     * Signs the message with DKIM (RFC 6376) as it is sent: the {@code DKIM-Signature} header covers
+     * exactly the bytes the server receives. Default: not signed. Given per send rather than per
+     * connection, so that one transport or pool can send for several signing domains.
+     */
+    public Builder dkim(DkimSigner signer) {
+      this.dkim = Objects.requireNonNull(signer, "signer");
       return this;
     }
 

@@ -43,7 +43,9 @@ import org.jspecify.annotations.Nullable;
  * message needs SMTPUTF8 and header UTF-8 is allowed). Bcc is never written.
  *
  * <p>Date and Message-ID are written as given, else the current time and a random Message-ID on the
- * domain of From. Stateless and thread-safe.
+ * domain of From. Multipart boundaries are derived from the Message-ID, so a message with a Date and a
+ * Message-ID is composed to the same bytes every time (an SMTP send composes a large message twice,
+ * once to measure or sign it and once while sending). Stateless and thread-safe.
  */
 public final class MimeWriter {
   private static final int LINE = 78;
@@ -159,12 +161,13 @@ public final class MimeWriter {
     if (!m.cc().isEmpty()) {
       mime.setHeader("Cc", addressHeader("Cc", m.cc()));
     }
-    mime.setHeader("Message-ID", m.messageId().orElseGet(() -> generateMessageId(m.from())));
+    String messageId = m.messageId().orElseGet(() -> generateMessageId(m.from()));
+    mime.setHeader("Message-ID", messageId);
     mime.setHeader("Subject", textHeader("Subject", m.subject()));
     for (Header h : m.headers()) {
       mime.addHeader(h.name(), textHeader(h.name(), h.value()));
     }
-    apply(mime, body(m));
+    apply(mime, body(m), new Boundaries(messageId));
     mime.saveChanges();
     return mime;
   }
@@ -178,6 +181,38 @@ public final class MimeWriter {
   }
 
   // ---- structure ----------------------------------------------------------------------------
+
+  /**
+   * The boundaries of one message: {@code =_} (which quoted-printable and base64 never produce), a
+   * hash of the Message-ID and a counter; the same for every composition of the message.
+   */
+  private static final class Boundaries {
+    private final String stem;
+    private int count;
+
+    Boundaries(String messageId) {
+      try {
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
+        this.stem = "=_satchel_" + HexFormat.of().formatHex(hash, 0, 12) + "_";
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      }
+    }
+
+    String next() {
+      return stem + count++;
+    }
+  }
+
+  /** A multipart with a given boundary, instead of Jakarta Mail's time-based one. */
+  private static final class FixedBoundaryMultipart extends MimeMultipart {
+    FixedBoundaryMultipart(String subtype, String boundary) {
+      super(subtype);
+      jakarta.mail.internet.ContentType type = new jakarta.mail.internet.ContentType("multipart", subtype, null);
+      type.setParameter("boundary", boundary);
+      contentType = type.toString();
+    }
+  }
 
   private sealed interface Node permits Leaf, Multi {}
 
@@ -219,17 +254,17 @@ public final class MimeWriter {
     return mixed.size() == 1 ? mixed.get(0) : new Multi("mixed", mixed, "");
   }
 
-  private static void apply(MimePart target, Node node) throws MessagingException {
+  private static void apply(MimePart target, Node node, Boundaries boundaries) throws MessagingException {
     if (node instanceof Leaf leaf) {
       target.setDataHandler(new DataHandler(leaf.data()));
       for (String[] h : leaf.headers()) {
         target.setHeader(h[0], h[1]);
       }
     } else if (node instanceof Multi multi) {
-      MimeMultipart mp = new MimeMultipart(multi.subtype());
+      MimeMultipart mp = new FixedBoundaryMultipart(multi.subtype(), boundaries.next());
       for (Node child : multi.children()) {
         MimeBodyPart part = new MimeBodyPart();
-        apply(part, child);
+        apply(part, child, boundaries);
         mp.addBodyPart(part);
       }
       target.setContent(mp);

@@ -335,6 +335,20 @@ final class Harness {
     return TlsOptions.trusting(trustStore());
   }
 
+  /**
+   * A value from {@code harness.env} (loaded when the harness was checked).
+   *
+   * @throws IllegalStateException when harness.env has no such key, naming it
+   */
+  synchronized String env(String key) {
+    String v = env.get(key);
+    if (v == null) {
+      throw new IllegalStateException(stateDir.resolve("harness.env") + " has no " + key
+          + ": the harness predates it; restart it with `sudo interop/harness/start.sh`");
+    }
+    return v;
+  }
+
   private void loadEnv() {
     Path file = stateDir.resolve("harness.env");
     if (!Files.isRegularFile(file)) {

@@ -81,7 +81,7 @@ final class MailTransaction {
       throw refused("REQUIRETLS was asked for, and " + (session.secure() ? session.server() + " does not offer REQUIRETLS"
           : "the connection to " + session.server() + " is not TLS") + "; nothing was sent");
     }
-    MessageContent content = MessageContent.of(message, operation);
+    MessageContent content = MessageContent.of(message, operation, options.dkim().orElse(null));
     long limit = sizeLimit();
     if (limit > 0 && content.size() > limit) {
       throw refused("the message is " + content.size() + " bytes, but " + session.server() + " accepts at most " + limit

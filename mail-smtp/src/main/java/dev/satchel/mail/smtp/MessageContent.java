@@ -1,5 +1,6 @@
 package dev.satchel.mail.smtp;
 
+import dev.satchel.mail.DkimSigner;
 import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.internal.MimeWriter;
@@ -29,11 +30,13 @@ final class MessageContent {
 
   private final OutgoingMessage message;
   private final byte @Nullable [] bytes;
+  private final byte[] signature;
   private final long size;
 
-  private MessageContent(OutgoingMessage message, byte @Nullable [] bytes, long size) {
+  private MessageContent(OutgoingMessage message, byte @Nullable [] bytes, byte[] signature, long size) {
     this.message = message;
     this.bytes = bytes;
+    this.signature = signature;
     this.size = size;
   }
 
@@ -43,12 +46,34 @@ final class MessageContent {
    * @throws MailCommandException when an attachment's content cannot be read (nothing was sent)
    */
   static MessageContent of(OutgoingMessage message, String operation) {
+    return of(message, operation, null);
+  }
+
+  /**
+   * Composes {@code message} and, with a {@code dkim} signer, signs it: the signature is computed
+   * over the composed bytes (in memory for a small message, in the measuring pass for a large one,
+   * whose second composition gives the same bytes) and its field is sent first.
+   *
+   * @throws MailCommandException when an attachment's content cannot be read (nothing was sent)
+   * @throws IllegalArgumentException when the message cannot be signed with {@code dkim}
+   */
+  static MessageContent of(OutgoingMessage message, String operation, @Nullable DkimSigner dkim) {
     Capped capped = new Capped();
     ContentStream normalised = new ContentStream(capped, false);
     try {
       compose(message, normalised);
       normalised.finish();
-      return new MessageContent(message, capped.toByteArray(), normalised.count());
+      byte[] held = capped.toByteArray();
+      byte[] signature = new byte[0];
+      if (dkim != null) {
+        DkimSigning signing = new DkimSigning(dkim);
+        signing.write(held);
+        signature = signing.signatureField();
+        byte[] unsigned = held;
+        held = Arrays.copyOf(signature, signature.length + unsigned.length);
+        System.arraycopy(unsigned, 0, held, signature.length, unsigned.length);
+      }
+      return new MessageContent(message, held, signature, held.length);
     } catch (IOException | RuntimeException e) {
       if (!capped.overflowed) {
         if (e instanceof IOException io) {
@@ -57,14 +82,19 @@ final class MessageContent {
         throw (RuntimeException) e;
       }
     }
-    ContentStream counter = new ContentStream(OutputStream.nullOutputStream(), false);
+    DkimSigning signing = dkim == null ? null : new DkimSigning(dkim);
+    ContentStream counter = new ContentStream(signing == null ? OutputStream.nullOutputStream() : signing, false);
+    byte[] signature = new byte[0];
     try {
       compose(message, counter);
       counter.finish();
+      if (signing != null) {
+        signature = signing.signatureField();
+      }
     } catch (IOException e) {
       throw unreadable(operation, e);
     }
-    return new MessageContent(message, null, counter.count());
+    return new MessageContent(message, null, signature, signature.length + counter.count());
   }
 
   private static void compose(OutgoingMessage message, OutputStream out) throws IOException {
@@ -85,7 +115,7 @@ final class MessageContent {
     return size;
   }
 
-  /** The whole content when it is held in memory (small messages), else null. */
+  /** The whole content (signature field included) when it is held in memory (small messages), else null. */
   byte @Nullable [] bytes() {
     return bytes;
   }
@@ -102,6 +132,7 @@ final class MessageContent {
       out.write(b);
       return;
     }
+    out.write(signature);
     ContentStream normalised = new ContentStream(out, false);
     compose(message, normalised);
     normalised.finish();

@@ -1,6 +1,7 @@
 package dev.satchel.mail.smtp;
 
 import dev.satchel.mail.MailSettings;
+import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.Protocol;
 import dev.satchel.mail.Security;
 import dev.satchel.mail.testkit.TestMailServer;
@@ -54,5 +55,20 @@ final class TestServers {
     return server.settings(user, Protocol.SMTP, security).toBuilder()
         .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10))
         .build();
+  }
+
+  /** A message whose attachment waits for {@code release} while it is being sent. */
+  static OutgoingMessage blocking(java.util.concurrent.CountDownLatch inSend, java.util.concurrent.CountDownLatch release) {
+    return OutgoingMessage.builder().from("s@fake.test").to("b@fake.test")
+        .attach(dev.satchel.mail.Attachment.of("slow.bin", "application/octet-stream", () -> {
+          inSend.countDown();
+          try {
+            release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException("interrupted");
+          }
+          return new ByteArrayInputStream(new byte[10]);
+        }))
+        .text("x").build();
   }
 }

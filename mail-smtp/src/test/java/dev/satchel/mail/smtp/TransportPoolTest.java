@@ -90,17 +90,7 @@ class TransportPoolTest {
       server.password = TestServers.FAKE_PASSWORD;
       CountDownLatch inSend = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      OutgoingMessage slow = OutgoingMessage.builder().from("s@fake.test").to("b@fake.test")
-          .attach(dev.satchel.mail.Attachment.of("slow.bin", "application/octet-stream", () -> {
-            inSend.countDown();
-            try {
-              release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              throw new java.io.InterruptedIOException("interrupted");
-            }
-            return new java.io.ByteArrayInputStream(new byte[10]);
-          }))
-          .text("x").build();
+      OutgoingMessage slow = TestServers.blocking(inSend, release);
       ExecutorService other = Executors.newSingleThreadExecutor();
       try (TransportPool smtp = TransportPool.builder(
           TestServers.plain(server.port()).password("u@fake.test", TestServers.FAKE_PASSWORD).build())
