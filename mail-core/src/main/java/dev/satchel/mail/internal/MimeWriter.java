@@ -184,15 +184,25 @@ public final class MimeWriter {
 
   /**
    * The boundaries of one message: {@code =_} (which quoted-printable and base64 never produce), a
-   * hash of the Message-ID and a counter; the same for every composition of the message.
+   * keyed hash of the Message-ID and a counter; the same for every composition of the message in this
+   * JVM. The key is random per JVM, so nobody who knows (or chose) a Message-ID can predict the
+   * boundary and smuggle it into a text part to forge MIME structure.
    */
   private static final class Boundaries {
+    private static final byte[] KEY = new byte[16];
+
+    static {
+      RANDOM.nextBytes(KEY);
+    }
+
     private final String stem;
     private int count;
 
     Boundaries(String messageId) {
       try {
-        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        sha.update(KEY);
+        byte[] hash = sha.digest(messageId.getBytes(StandardCharsets.UTF_8));
         this.stem = "=_satchel_" + HexFormat.of().formatHex(hash, 0, 12) + "_";
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-256 is missing from this JVM", e);

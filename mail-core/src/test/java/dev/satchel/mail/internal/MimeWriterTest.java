@@ -262,4 +262,16 @@ class MimeWriterTest {
       count += len;
     }
   }
+
+  @Test
+  void boundariesRepeatForOneMessageButCannotBePredictedFromItsMessageId() throws Exception {
+    OutgoingMessage m = base().messageId("<order-4711@example.com>").text("plain").html("<p>html</p>").build();
+    String first = new String(MimeWriter.toBytes(m), StandardCharsets.UTF_8);
+    assertThat(MimeWriter.toBytes(m)).as("two compositions, same bytes (DKIM, SIZE)")
+        .isEqualTo(first.getBytes(StandardCharsets.UTF_8));
+    byte[] plainHash = java.security.MessageDigest.getInstance("SHA-256")
+        .digest("<order-4711@example.com>".getBytes(StandardCharsets.UTF_8));
+    String guessable = java.util.HexFormat.of().formatHex(plainHash, 0, 12);
+    assertThat(first).contains("boundary=").doesNotContain(guessable);
+  }
 }
