@@ -187,12 +187,17 @@ final class ImapWatch implements Watch, Runnable {
     synchronized (lock) {
       lock.notifyAll();
     }
-    ImapMailbox current = connection;
-    if (current != null) {
-      current.endIdle();
-    }
+    // The watch thread may be between its check of "running" and sending IDLE, where an end-of-IDLE
+    // finds nothing to end: ask again until the thread ends, within one read timeout.
     long wait = settings.readTimeout().toMillis();
-    join(wait);
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+    do {
+      ImapMailbox current = connection;
+      if (current != null) {
+        current.endIdle();
+      }
+      join(50);
+    } while (thread.isAlive() && Thread.currentThread() != thread && System.nanoTime() < until);
     if (thread.isAlive()) {
       ImapMailbox box = connection;
       if (box != null) {
