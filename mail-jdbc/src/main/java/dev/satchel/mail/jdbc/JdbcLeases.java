@@ -214,8 +214,13 @@ public final class JdbcLeases {
    * @throws java.io.UncheckedIOException when the database fails
    */
   public boolean isHeld(Lease lease) {
+    return whyNotHeld(lease).isEmpty();
+  }
+
+  /** Empty when the lease row names this owner and token, else what it names instead. */
+  Optional<String> whyNotHeld(Lease lease) {
     try {
-      return tables.inTransaction(c -> holder(c, lease, false) == null);
+      return tables.inTransaction(c -> Optional.ofNullable(holder(c, lease, false)));
     } catch (SQLException e) {
       throw JdbcTables.failure("checking the lease \"" + lease.key() + "\" of \"" + lease.owner() + "\"", e);
     }

@@ -158,9 +158,12 @@ public final class LeasedProcessor implements AutoCloseable {
       throw new IllegalStateException("the processor of a LeasedProcessor runs only inside LeasedProcessor.runOnce()");
     }
     String why = t.lost ? t.why : System.nanoTime() - t.validUntil >= 0 ? "no renewal got through within its ttl of " + ttl : null;
-    if (why == null && step == InboxProcessor.Guard.Step.SERVER_ACTION && !leases.isHeld(t.lease)) {
-      t.lose("the lease row names another owner or token");
-      why = t.why;
+    if (why == null && step == InboxProcessor.Guard.Step.SERVER_ACTION) {
+      Optional<String> notHeld = leases.whyNotHeld(t.lease);
+      if (notHeld.isPresent()) {
+        t.lose(notHeld.get());
+        why = t.why;
+      }
     }
     if (why != null) {
       throw new LeaseLostException(key, owner, t.lease.token(), why + "; stopping before " + step);

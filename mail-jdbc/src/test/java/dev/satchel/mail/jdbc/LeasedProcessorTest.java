@@ -1,0 +1,141 @@
+package dev.satchel.mail.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.satchel.mail.AfterHandling;
+import dev.satchel.mail.InboxProcessor;
+import dev.satchel.mail.OutgoingMessage;
+import dev.satchel.mail.Protocol;
+import dev.satchel.mail.testkit.TestMailServer;
+import dev.satchel.mail.testkit.TestUser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link LeasedProcessor} on the testkit's GreenMail with the harness's PostgreSQL: every message
+ * handled once under the lease, no run without it, and a run that loses its lease stops at once.
+ */
+class LeasedProcessorTest {
+  private static final AtomicInteger USERS = new AtomicInteger();
+  private static DataSource db;
+  private static String prefix;
+  private static JdbcLeases leases;
+  private static JdbcSyncStateStore store;
+  private static TestMailServer server;
+
+  private TestUser user;
+  private final List<String> handled = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void start() {
+    db = Postgres.dataSource();
+    prefix = Postgres.uniquePrefix();
+    store = JdbcSyncStateStore.builder(db).tablePrefix(prefix).createSchema(true).build();
+    leases = JdbcLeases.builder(db).tablePrefix(prefix).build();
+    server = TestMailServer.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (db != null) {
+      Postgres.drop(db, prefix);
+    }
+  }
+
+  @BeforeEach
+  void newUser() {
+    user = server.createUser("lease" + USERS.incrementAndGet() + "@example.test", "secret");
+  }
+
+  private void deliver(int count) {
+    for (int i = 1; i <= count; i++) {
+      server.deliver(user, OutgoingMessage.builder().from("bob@example.test").to(user.address()).subject("m" + i)
+          .text("body " + i).build());
+    }
+  }
+
+  private LeasedProcessor leased(String owner, InboxProcessor.Builder processor) {
+    return LeasedProcessor.builder(leases, store).owner(owner).ttl(Duration.ofSeconds(30)).processor(processor).build();
+  }
+
+  private InboxProcessor.Builder processor(AfterHandling after) {
+    return InboxProcessor.builder().settings(server.settings(user, Protocol.IMAP)).afterHandling(after)
+        .handler(m -> handled.add(m.subject()));
+  }
+
+  @Test
+  void theHolderHandlesEveryMessageOnceAndReleasesTheLease() throws Exception {
+    deliver(30);
+    try (LeasedProcessor p = leased("one", processor(AfterHandling.markSeen()))) {
+      InboxProcessor.Report first = p.runOnce().orElseThrow();
+      InboxProcessor.Report second = p.runOnce().orElseThrow();
+
+      assertThat(first.handled()).isEqualTo(30);
+      assertThat(second.found()).isZero();
+      assertThat(handled).hasSize(30).doesNotHaveDuplicates();
+      assertThat(store.load(p.leaseKey()).orElseThrow().known()).hasSize(30);
+      assertThat(Postgres.count(db, "SELECT count(*) FROM " + prefix + "lease WHERE lease_key = '" + p.leaseKey()
+          + "' AND owner IS NULL")).as("released after each run").isEqualTo(1);
+      assertThat(Postgres.count(db, "SELECT token FROM " + prefix + "lease WHERE lease_key = '" + p.leaseKey() + "'"))
+          .as("a new token per run").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void noRunWhileAnotherInstanceHoldsTheLease() {
+    deliver(3);
+    try (LeasedProcessor p = leased("second", processor(AfterHandling.markSeen()))) {
+      Lease other = leases.tryAcquire(p.leaseKey(), "first", Duration.ofMinutes(5)).orElseThrow();
+
+      assertThat(p.runOnce()).isEmpty();
+      assertThat(handled).isEmpty();
+
+      leases.release(other);
+      assertThat(p.runOnce()).map(InboxProcessor.Report::handled).contains(3);
+    }
+  }
+
+  @Test
+  void aRunThatLosesItsLeaseStopsAndTheNextHolderHandlesTheRest() throws Exception {
+    deliver(10);
+    String[] key = new String[1];
+    // Saving after every message: the only duplicate is the message in hand when the lease was lost.
+    InboxProcessor.Builder builder = processor(AfterHandling.markSeen()).stateSaveInterval(Duration.ZERO).handler(m -> {
+      handled.add(m.subject());
+      if (handled.size() == 3) { // another instance takes the lease over while this one works on m3
+        Postgres.execute(db, "UPDATE " + prefix + "lease SET owner = 'usurper', token = token + 1, expires_at = "
+            + "CURRENT_TIMESTAMP WHERE lease_key = '" + key[0] + "'");
+      }
+    });
+    try (LeasedProcessor loser = leased("loser", builder)) {
+      key[0] = loser.leaseKey();
+
+      assertThatThrownBy(loser::runOnce).isInstanceOfSatisfying(LeaseLostException.class, e -> {
+        assertThat(e.owner()).isEqualTo("loser");
+        assertThat(e.key()).isEqualTo(key[0]);
+      }).hasMessageContaining("usurper");
+      assertThat(handled).as("nothing handed over after the loss").containsExactly("m1", "m2", "m3");
+    }
+    handled.clear();
+    try (LeasedProcessor successor = leased("successor", processor(AfterHandling.markSeen()))) {
+      Optional<InboxProcessor.Report> report = successor.runOnce();
+
+      // m3 was handled but its action and record were refused: the one duplicate that the loss costs.
+      assertThat(report).isPresent();
+      assertThat(handled).containsExactly("m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10");
+    }
+  }
+}
