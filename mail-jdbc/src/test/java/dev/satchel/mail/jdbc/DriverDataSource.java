@@ -29,6 +29,30 @@ final class DriverDataSource implements DataSource {
     return DriverManager.getConnection(url, properties);
   }
 
+  /**
+   * A data source that lends one connection over and over (its {@code close()} only gives it back), as
+   * a connection pool of one would: for measurements, where opening a connection per save would count
+   * the login instead of the save. Not thread-safe: one caller at a time.
+   */
+  DataSource reusingOneConnection() throws SQLException {
+    Connection shared = getConnection();
+    Connection lent = (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close")) {
+            return null;
+          }
+          try {
+            return method.invoke(shared, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    DriverDataSource outer = this;
+    return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> method.getName().equals("getConnection") ? lent
+            : method.invoke(outer, args));
+  }
+
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     Properties p = new Properties();
