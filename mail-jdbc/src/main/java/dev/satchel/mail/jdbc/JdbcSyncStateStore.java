@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -252,26 +253,32 @@ public final class JdbcSyncStateStore implements SyncStateStore {
   /** Writes the rows that differ between two states of a key: both maps are sorted by id, walked together. */
   private long writeDifference(Connection c, String key, SyncState before, SyncState after) throws SQLException {
     try (Rows rows = new Rows(c, key)) {
-      @SuppressWarnings("unchecked")
-      Map.Entry<String, Set<String>>[] o = before.known().entrySet().toArray(new Map.Entry[0]);
-      @SuppressWarnings("unchecked")
-      Map.Entry<String, Set<String>>[] n = after.known().entrySet().toArray(new Map.Entry[0]);
-      int i = 0;
-      int j = 0;
-      while (i < o.length || j < n.length) {
-        int cmp = i == o.length ? 1 : j == n.length ? -1 : o[i].getKey().compareTo(n[j].getKey());
-        if (cmp < 0) {
-          rows.delete(o[i++].getKey());
-        } else if (cmp > 0) {
-          rows.insert(n[j].getKey(), n[j].getValue());
-          j++;
-        } else {
-          Set<String> was = o[i++].getValue();
-          Set<String> is = n[j].getValue();
+      if (before.known() == after.known()) {
+        return rows.flush();
+      }
+      // Key and value iterators of SyncState's maps hand out their array elements: no entry objects.
+      Iterator<String> oldIds = before.known().keySet().iterator();
+      Iterator<Set<String>> oldFlags = before.known().values().iterator();
+      Iterator<String> newIds = after.known().keySet().iterator();
+      Iterator<Set<String>> newFlags = after.known().values().iterator();
+      String o = oldIds.hasNext() ? oldIds.next() : null;
+      String n = newIds.hasNext() ? newIds.next() : null;
+      while (o != null || n != null) {
+        if (o != null && (n == null || o.compareTo(n) < 0)) {
+          rows.delete(o);
+          oldFlags.next();
+          o = oldIds.hasNext() ? oldIds.next() : null;
+        } else if (n != null && (o == null || o.compareTo(n) > 0)) {
+          rows.insert(n, newFlags.next());
+          n = newIds.hasNext() ? newIds.next() : null;
+        } else if (n != null) {
+          Set<String> was = oldFlags.next();
+          Set<String> is = newFlags.next();
           if (was != is && !was.equals(is)) {
-            rows.update(n[j].getKey(), is);
+            rows.update(n, is);
           }
-          j++;
+          o = oldIds.hasNext() ? oldIds.next() : null;
+          n = newIds.hasNext() ? newIds.next() : null;
         }
       }
       return rows.flush();

@@ -138,4 +138,32 @@ class LeasedProcessorTest {
       assertThat(handled).containsExactly("m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10");
     }
   }
+
+  @Test
+  void theLeaseIsRenewedWhileTheRunWorks() throws Exception {
+    deliver(2);
+    String[] key = new String[1];
+    long[] seen = new long[3]; // token at start, first expiry (epoch ms), renewed expiry
+    InboxProcessor.Builder builder = processor(AfterHandling.markSeen()).handler(m -> {
+      handled.add(m.subject());
+      if (handled.size() == 1) {
+        String row = "FROM " + prefix + "lease WHERE lease_key = '" + key[0] + "'";
+        seen[0] = Postgres.count(db, "SELECT token " + row);
+        seen[1] = Postgres.count(db, "SELECT CAST(EXTRACT(EPOCH FROM expires_at) * 1000 AS BIGINT) " + row);
+        // The renewer runs every third of the ttl: wait (bounded) until the expiry moved on.
+        for (int i = 0; i < 200 && seen[2] <= seen[1]; i++) {
+          Thread.sleep(50);
+          seen[2] = Postgres.count(db, "SELECT CAST(EXTRACT(EPOCH FROM expires_at) * 1000 AS BIGINT) " + row);
+        }
+        assertThat(Postgres.count(db, "SELECT token " + row)).isEqualTo(seen[0]);
+      }
+    });
+    try (LeasedProcessor p = LeasedProcessor.builder(leases, store).owner("renewing").ttl(Duration.ofSeconds(2))
+        .processor(builder).build()) {
+      key[0] = p.leaseKey();
+
+      assertThat(p.runOnce()).map(InboxProcessor.Report::handled).contains(2);
+    }
+    assertThat(seen[2]).as("expiry after renewal").isGreaterThan(seen[1]);
+  }
 }

@@ -22,7 +22,7 @@ final class SaveCostMeasurement {
   private SaveCostMeasurement() {}
 
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000; // second argument "jdbc-only": skip the file store
     DataSource db = Postgres.dataSource();
     String prefix = Postgres.uniquePrefix();
     try {
@@ -30,6 +30,9 @@ final class SaveCostMeasurement {
       DataSource pooled = ((DriverDataSource) db).reusingOneConnection();
       JdbcSyncStateStore jdbc = JdbcSyncStateStore.builder(pooled).tablePrefix(prefix).build();
       run("jdbc", jdbc, n, jdbc);
+      if (args.length > 1 && args[1].equals("jdbc-only")) {
+        return;
+      }
       Path dir = Files.createTempDirectory(Path.of(System.getProperty("measure.dir", "target")).toAbsolutePath(), "file-store");
       run("file", SyncStateStore.file(dir), n, null);
     } finally {
