@@ -166,4 +166,45 @@ class LeasedProcessorTest {
     }
     assertThat(seen[2]).as("expiry after renewal").isGreaterThan(seen[1]);
   }
+
+  @Test
+  void overPop3EveryMessageIsHandledOnceAndDeleted() {
+    deliver(12);
+    InboxProcessor.Builder pop3 = InboxProcessor.builder().settings(server.settings(user, Protocol.POP3))
+        .afterHandling(AfterHandling.delete()).handler(m -> handled.add(m.subject()));
+    try (LeasedProcessor p = leased("pop3", pop3)) {
+      assertThat(p.runOnce()).map(InboxProcessor.Report::handled).contains(12);
+      assertThat(p.runOnce()).map(InboxProcessor.Report::found).contains(0);
+    }
+    assertThat(handled).hasSize(12).doesNotHaveDuplicates();
+    assertThat(server.received(user.address())).isEmpty();
+  }
+
+  @Test
+  void twoInstancesRunningAtOnceHandEachMessageOverOnce() throws Exception {
+    deliver(40);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (LeasedProcessor a = leased("instance-a", processor(AfterHandling.markSeen()));
+        LeasedProcessor b = leased("instance-b", processor(AfterHandling.markSeen()))) {
+      List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
+      for (LeasedProcessor p : List.of(a, b)) {
+        runs.add(pool.submit(() -> {
+          int held = 0;
+          for (int i = 0; i < 20 && handled.size() < 40; i++) {
+            held += p.runOnce().isPresent() ? 1 : 0;
+          }
+          return held;
+        }));
+      }
+      int heldRuns = 0;
+      for (java.util.concurrent.Future<Integer> run : runs) {
+        heldRuns += run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      }
+
+      assertThat(heldRuns).isPositive();
+      assertThat(handled).hasSize(40).doesNotHaveDuplicates();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
