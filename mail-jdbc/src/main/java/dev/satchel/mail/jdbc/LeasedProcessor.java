@@ -100,12 +100,13 @@ public final class LeasedProcessor implements AutoCloseable {
   public Optional<InboxProcessor.Report> runOnce() {
     runLock.lock();
     try {
+      long asked = System.nanoTime(); // before the database's clock started this lease's ttl
       Optional<Lease> got = leases.tryAcquire(key, owner, ttl);
       if (got.isEmpty()) {
         LOG.debug("{}: another instance holds the lease; not running", key);
         return Optional.empty();
       }
-      Tenure tenure = new Tenure(got.get(), System.nanoTime());
+      Tenure tenure = new Tenure(got.get(), asked);
       current = tenure;
       long period = Math.max(1, ttl.toMillis() / 3);
       ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(() -> renew(tenure), period, period, TimeUnit.MILLISECONDS);
