@@ -38,6 +38,9 @@ class LeasedProcessorTest {
 
   @BeforeAll
   static void start() {
+    if (Postgres.skipRequested()) {
+      return;
+    }
     db = Postgres.dataSource();
     prefix = Postgres.uniquePrefix();
     store = JdbcSyncStateStore.builder(db).tablePrefix(prefix).createSchema(true).build();
@@ -57,6 +60,7 @@ class LeasedProcessorTest {
 
   @BeforeEach
   void newUser() {
+    Postgres.assumeNotSkipped();
     user = server.createUser("lease" + USERS.incrementAndGet() + "@example.test", "secret");
   }
 

@@ -26,11 +26,19 @@ final class Postgres {
 
   private Postgres() {}
 
-  /** A data source on the harness's database; skips when asked to, fails with the fix when it is down. */
-  static DataSource dataSource() {
+  /** True when {@code SATCHEL_INTEROP=skip}: the test classes then set nothing up. */
+  static boolean skipRequested() {
     String value = System.getenv(SWITCH);
-    Assumptions.assumeFalse(value != null && value.trim().equalsIgnoreCase("skip"),
-        SWITCH + "=skip: the tests against the harness's PostgreSQL are skipped on request");
+    return value != null && value.trim().equalsIgnoreCase("skip");
+  }
+
+  /** For each test: reports it as skipped when {@code SATCHEL_INTEROP=skip}, as mail-interop does. */
+  static void assumeNotSkipped() {
+    Assumptions.assumeFalse(skipRequested(), SWITCH + "=skip: the tests against the harness's PostgreSQL are skipped on request");
+  }
+
+  /** A data source on the harness's database; fails with the fix when it is down. */
+  static DataSource dataSource() {
     Properties env = env();
     String host = env.getProperty("MAILHARNESS_HOST", "127.0.0.1");
     int port = Integer.parseInt(env.getProperty("MAILHARNESS_POSTGRES_PORT", "15432").trim());
