@@ -16,8 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Cost.</b> An {@link dev.satchel.mail.InboxProcessor} saves after each handled message (or each
  * second): with this store such a save is one transaction of a few rows whatever the size of the
  * state, where {@link SyncStateStore#file} rewrites the whole state. The store keeps the state it saved
- * (or loaded) last per key in memory to compute the difference, with the header's version: when another
+ * (or loaded) last per key in memory to compute the difference (for the {@linkplain Builder#cachedStates
+ * 1,000 keys} used last), with the header's version: when another
  * instance saved the key in between (its version moved on), or nothing is known, the save rewrites all
  * of the key's rows instead, still in one transaction.
  *
@@ -56,14 +56,26 @@ public final class JdbcSyncStateStore implements SyncStateStore {
   private static final int MAX_KEY = 1000;
 
   private final JdbcTables tables;
-  private final ConcurrentMap<String, Saved> lastSaved = new ConcurrentHashMap<>();
+  /** Default number of keys whose last saved state is kept in memory: 1,000. */
+  public static final int DEFAULT_CACHED_STATES = 1_000;
+
+  /** The state saved or loaded last per key, least recently used first; guarded by itself. */
+  private final Map<String, Saved> lastSaved;
   private final AtomicLong rowsWritten = new AtomicLong();
 
   /** What the store last wrote or read under a key, at which version of the header. */
   private record Saved(long version, SyncState state) {}
 
-  private JdbcSyncStateStore(JdbcTables tables) {
+  private JdbcSyncStateStore(JdbcTables tables, int cachedStates) {
     this.tables = tables;
+    this.lastSaved = new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Saved> eldest) {
+        return size() > cachedStates;
+      }
+    };
   }
 
   /** A builder over {@code dataSource}, which should be a connection pool. */
@@ -172,7 +184,10 @@ public final class JdbcSyncStateStore implements SyncStateStore {
 
   private Saved write(Connection c, String key, SyncState state) throws SQLException {
     OptionalLong current = lockHeader(c, key);
-    Saved before = lastSaved.get(key);
+    Saved before;
+    synchronized (lastSaved) {
+      before = lastSaved.get(key);
+    }
     long rows;
     long version;
     if (current.isEmpty()) {
@@ -287,7 +302,9 @@ public final class JdbcSyncStateStore implements SyncStateStore {
 
   /** Keeps what was saved or loaded at {@code version}, unless something newer is kept already. */
   private void remember(String key, long version, SyncState state) {
-    lastSaved.merge(key, new Saved(version, state), (old, neu) -> neu.version() >= old.version() ? neu : old);
+    synchronized (lastSaved) {
+      lastSaved.merge(key, new Saved(version, state), (old, neu) -> neu.version() >= old.version() ? neu : old);
+    }
   }
 
   /**
@@ -426,8 +443,28 @@ public final class JdbcSyncStateStore implements SyncStateStore {
 
   /** Builds {@link JdbcSyncStateStore}. Not thread-safe. */
   public static final class Builder extends TablesBuilder<Builder> {
+    private int cachedStates = DEFAULT_CACHED_STATES;
+
     private Builder(DataSource dataSource) {
       super(dataSource);
+    }
+
+    /**
+     * How many keys' last saved (or loaded) states the store keeps in memory to save only the
+     * difference, least recently used dropped first. Default {@link #DEFAULT_CACHED_STATES} (1,000).
+     * A processor loads its state at the start of every run, which puts it back; a key that was
+     * dropped between its load and its save is rewritten whole at that save. Each kept state holds its
+     * message ids and tokens (about 100 bytes per message): lower this when many large mailboxes share
+     * one store, raise it when more than this many processors run at the same time.
+     *
+     * @throws IllegalArgumentException when below 1
+     */
+    public Builder cachedStates(int keys) {
+      if (keys < 1) {
+        throw new IllegalArgumentException("cachedStates must be >= 1, was " + keys);
+      }
+      this.cachedStates = keys;
+      return this;
     }
 
     @Override
@@ -441,7 +478,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
      * @throws java.io.UncheckedIOException when creating the schema fails
      */
     public JdbcSyncStateStore build() {
-      return new JdbcSyncStateStore(tables());
+      return new JdbcSyncStateStore(tables(), cachedStates);
     }
   }
 }

@@ -169,6 +169,26 @@ class JdbcSyncStateStoreTest {
   }
 
   @Test
+  void aKeyDroppedFromTheCacheIsRewrittenWholeThenDiffedAgainAfterALoad() {
+    JdbcSyncStateStore small = JdbcSyncStateStore.builder(db).tablePrefix(prefix).cachedStates(1).build();
+    small.save("cache-a", imapState(20));
+    small.save("cache-b", imapState(5)); // drops cache-a from memory
+
+    long before = small.rowsWritten();
+    small.save("cache-a", imapState(21));
+    assertThat(small.rowsWritten() - before).as("header + 20 deleted + 21 inserted").isEqualTo(42);
+
+    small.save("cache-b", imapState(6)); // drops cache-a again
+    small.load("cache-a");
+    before = small.rowsWritten();
+    small.save("cache-a", imapState(22));
+    assertThat(small.rowsWritten() - before).as("after a load: header + the new message").isEqualTo(2);
+    assertThat(otherInstance().load("cache-a")).contains(imapState(22));
+    assertThatThrownBy(() -> JdbcSyncStateStore.builder(db).cachedStates(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("was 0");
+  }
+
+  @Test
   void concurrentSavesOfDifferentKeysAllLand() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
