@@ -454,7 +454,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
      * difference, least recently used dropped first. Default {@link #DEFAULT_CACHED_STATES} (1,000).
      * A processor loads its state at the start of every run, which puts it back; a key that was
      * dropped between its load and its save is rewritten whole at that save. Each kept state holds its
-     * message ids and tokens (about 100 bytes per message): lower this when many large mailboxes share
+     * message ids and tokens (roughly 100 to 200 bytes per message): lower this when many large mailboxes share
      * one store, raise it when more than this many processors run at the same time.
      *
      * @throws IllegalArgumentException when below 1
