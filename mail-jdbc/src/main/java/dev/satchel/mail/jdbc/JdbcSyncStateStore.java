@@ -63,8 +63,8 @@ public final class JdbcSyncStateStore implements SyncStateStore {
   private final Map<String, Saved> lastSaved;
   private final AtomicLong rowsWritten = new AtomicLong();
 
-  /** What the store last wrote or read under a key, at which version of the header. */
-  private record Saved(long version, SyncState state) {}
+  /** What the store last wrote (with how many rows) or read under a key, at which version of the header. */
+  private record Saved(long version, SyncState state, long rows) {}
 
   private JdbcSyncStateStore(JdbcTables tables, int cachedStates) {
     this.tables = tables;
@@ -170,6 +170,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
           return write(c, key, state);
         });
         remember(key, saved.version(), saved.state());
+        rowsWritten.addAndGet(saved.rows());
         return;
       } catch (SQLException e) {
         // Two first saves of one key at once: one header insert loses; the second attempt finds the header.
@@ -204,8 +205,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
         rows = 1 + deleteAll(c, key) + insertAll(c, key, state);
       }
     }
-    rowsWritten.addAndGet(rows);
-    return new Saved(version, state);
+    return new Saved(version, state, rows);
   }
 
   /** The header's version, locked until the transaction ends, or empty when the key has no header. */
@@ -303,7 +303,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
   /** Keeps what was saved or loaded at {@code version}, unless something newer is kept already. */
   private void remember(String key, long version, SyncState state) {
     synchronized (lastSaved) {
-      lastSaved.merge(key, new Saved(version, state), (old, neu) -> neu.version() >= old.version() ? neu : old);
+      lastSaved.merge(key, new Saved(version, state, 0), (old, neu) -> neu.version() >= old.version() ? neu : old);
     }
   }
 
@@ -339,8 +339,8 @@ public final class JdbcSyncStateStore implements SyncStateStore {
   }
 
   /**
-   * Rows written (inserted, updated or deleted, header rows included) by this store's saves since it
-   * was built; for measurements and tests.
+   * Rows written (inserted, updated or deleted, header rows included) by this store's committed saves
+   * since it was built; for measurements and tests.
    */
   public long rowsWritten() {
     return rowsWritten.get();

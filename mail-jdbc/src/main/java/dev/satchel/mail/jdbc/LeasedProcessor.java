@@ -67,6 +67,7 @@ public final class LeasedProcessor implements AutoCloseable {
   private final ScheduledExecutorService renewer;
   private final ReentrantLock runLock = new ReentrantLock();
   private volatile @Nullable Tenure current;
+  private volatile boolean closed;
 
   private LeasedProcessor(Builder b, JdbcLeases leases, JdbcSyncStateStore store, InboxProcessor.Builder processorBuilder) {
     this.leases = leases;
@@ -96,10 +97,14 @@ public final class LeasedProcessor implements AutoCloseable {
    * @throws LeaseLostException when the lease was lost during the run; what was saved before stays
    * @throws dev.satchel.mail.MailException and the other exceptions of {@link InboxProcessor#runOnce()}
    * @throws java.io.UncheckedIOException when the database fails
+   * @throws IllegalStateException when it was closed
    */
   public Optional<InboxProcessor.Report> runOnce() {
     runLock.lock();
     try {
+      if (closed) {
+        throw new IllegalStateException(this + " is closed");
+      }
       long asked = System.nanoTime(); // before the database's clock started this lease's ttl
       Optional<Lease> got = leases.tryAcquire(key, owner, ttl);
       if (got.isEmpty()) {
@@ -181,9 +186,13 @@ public final class LeasedProcessor implements AutoCloseable {
     return owner;
   }
 
-  /** Stops the renewal thread; a run in progress loses its renewals. Idempotent. */
+  /**
+   * Stops the renewal thread; a run in progress loses its renewals (and stops once its lease runs
+   * out), and later runs are refused. Idempotent.
+   */
   @Override
   public void close() {
+    closed = true;
     renewer.shutdownNow();
   }
 

@@ -90,6 +90,7 @@ class LeasedProcessorTest {
       assertThat(first.handled()).isEqualTo(30);
       assertThat(second.found()).isZero();
       assertThat(handled).hasSize(30).doesNotHaveDuplicates();
+      assertThat(p.owner()).isEqualTo("one");
       assertThat(store.load(p.leaseKey()).orElseThrow().known()).hasSize(30);
       assertThat(Postgres.count(db, "SELECT count(*) FROM " + prefix + "lease WHERE lease_key = '" + p.leaseKey()
           + "' AND owner IS NULL")).as("released after each run").isEqualTo(1);
@@ -179,6 +180,8 @@ class LeasedProcessorTest {
     try (LeasedProcessor p = leased("pop3", pop3)) {
       assertThat(p.runOnce()).map(InboxProcessor.Report::handled).contains(12);
       assertThat(p.runOnce()).map(InboxProcessor.Report::found).contains(0);
+      p.close();
+      assertThatThrownBy(p::runOnce).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
     assertThat(handled).hasSize(12).doesNotHaveDuplicates();
     assertThat(server.received(user.address())).isEmpty();
