@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>{@link #runOnce()} runs once; {@link #start(Duration, InboxProcessor.Listener)} runs on a daemon
+ * thread at an interval.
+ *
  * <p><b>A run</b> takes the lease on the processor's state key ({@link JdbcLeases#tryAcquire}), runs
  * the processor once, and releases the lease. While it runs, a background thread renews the lease
  * every third of its ttl. The processor is built with this store {@linkplain
@@ -68,6 +71,7 @@ public final class LeasedProcessor implements AutoCloseable {
   private final ReentrantLock runLock = new ReentrantLock();
   private volatile @Nullable Tenure current;
   private volatile boolean closed;
+  private volatile @Nullable LeasedLoop loop;
 
   private LeasedProcessor(Builder b, JdbcLeases leases, JdbcSyncStateStore store, InboxProcessor.Builder processorBuilder) {
     this.leases = leases;
@@ -133,6 +137,41 @@ public final class LeasedProcessor implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs on a daemon thread: {@link #runOnce()} now, then every {@code interval}, and at once after
+   * {@link InboxProcessor.Running#runNow()}. Each run takes the lease, runs and releases it; when
+   * another instance holds it the run does nothing. Closing the returned loop ends a run in progress
+   * before its next message or server action. Unlike {@link InboxProcessor#start}, it does not run on
+   * IMAP push, and a failed message is handed over again at each run (until {@code maxFailures}) rather
+   * than after a backoff. A run that fails (a lost lease, a lost connection, the database) is reported
+   * to the listener and the loop goes on; a configuration error ({@link
+   * dev.satchel.mail.UnsupportedCapabilityException}) stops it.
+   *
+   * @param interval how long between runs; at least 1 second
+   * @param listener told about each run that held the lease and each failure; must return quickly
+   * @return the running loop; close it to stop
+   * @throws IllegalArgumentException when {@code interval} is below 1 second
+   * @throws IllegalStateException when this processor is closed or already started
+   */
+  public InboxProcessor.Running start(Duration interval, InboxProcessor.Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("interval must be at least 1 second, was " + interval);
+    }
+    synchronized (renewer) {
+      if (closed) {
+        throw new IllegalStateException(this + " is closed");
+      }
+      LeasedLoop running = loop;
+      if (running != null && running.isRunning()) {
+        throw new IllegalStateException(this + " is started already; close its loop first");
+      }
+      LeasedLoop started = new LeasedLoop(this, interval, listener);
+      loop = started;
+      return started.begin();
+    }
+  }
+
   private void renew(Tenure tenure) {
     long sent = System.nanoTime();
     try {
@@ -163,6 +202,10 @@ public final class LeasedProcessor implements AutoCloseable {
     if (t == null) {
       throw new IllegalStateException("the processor of a LeasedProcessor runs only inside LeasedProcessor.runOnce()");
     }
+    LeasedLoop running = loop;
+    if (running != null && running.isLoopThread() && !running.isRunning()) {
+      throw new IllegalStateException(this + " was stopped; ending the run before " + step);
+    }
     String why = t.lost ? t.why : System.nanoTime() - t.validUntil >= 0 ? "no renewal got through within its ttl of " + ttl : null;
     if (why == null && step == InboxProcessor.Guard.Step.SERVER_ACTION) {
       Optional<String> notHeld = leases.whyNotHeld(t.lease);
@@ -187,12 +230,17 @@ public final class LeasedProcessor implements AutoCloseable {
   }
 
   /**
-   * Stops the renewal thread; a run in progress loses its renewals (and stops once its lease runs
+   * Stops the loop of {@link #start} (waiting up to 30 seconds for its run to end) and the renewal
+   * thread; a run in progress on another thread loses its renewals (and stops once its lease runs
    * out), and later runs are refused. Idempotent.
    */
   @Override
   public void close() {
     closed = true;
+    LeasedLoop running = loop;
+    if (running != null) {
+      running.close();
+    }
     renewer.shutdownNow();
   }
 

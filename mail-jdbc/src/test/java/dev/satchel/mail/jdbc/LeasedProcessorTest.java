@@ -65,7 +65,11 @@ class LeasedProcessorTest {
   }
 
   private void deliver(int count) {
-    for (int i = 1; i <= count; i++) {
+    deliver(1, count);
+  }
+
+  private void deliver(int first, int last) {
+    for (int i = first; i <= last; i++) {
       server.deliver(user, OutgoingMessage.builder().from("bob@example.test").to(user.address()).subject("m" + i)
           .text("body " + i).build());
     }
@@ -212,6 +216,46 @@ class LeasedProcessorTest {
       assertThat(handled).hasSize(40).doesNotHaveDuplicates();
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Waits (bounded) until the handler saw {@code count} messages. */
+  private void awaitHandled(int count) throws InterruptedException {
+    for (int i = 0; i < 400 && handled.size() < count; i++) {
+      Thread.sleep(25);
+    }
+  }
+
+  @Test
+  void startedItRunsAtAnIntervalAndAtOnceWhenAsked() throws Exception {
+    deliver(5);
+    List<InboxProcessor.Report> reports = Collections.synchronizedList(new ArrayList<>());
+    try (LeasedProcessor p = leased("looping", processor(AfterHandling.markSeen()))) {
+      InboxProcessor.Running loop = p.start(Duration.ofSeconds(1), new InboxProcessor.Listener() {
+        @Override
+        public void onRun(InboxProcessor.Report report) {
+          reports.add(report);
+        }
+      });
+      awaitHandled(5);
+      assertThat(handled).hasSize(5);
+      assertThatThrownBy(() -> p.start(Duration.ofSeconds(1), new InboxProcessor.Listener() {}))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("started already");
+
+      deliver(6, 8);
+      loop.runNow();
+      awaitHandled(8);
+      loop.close();
+
+      assertThat(loop.isRunning()).isFalse();
+      assertThat(handled).hasSize(8).doesNotHaveDuplicates();
+      assertThat(reports).isNotEmpty();
+      assertThat(p.runOnce()).as("runs by hand still work after the loop stopped").map(InboxProcessor.Report::found)
+          .contains(0);
+    }
+    try (LeasedProcessor p = leased("x", processor(AfterHandling.markSeen()))) {
+      assertThatThrownBy(() -> p.start(Duration.ofMillis(10), new InboxProcessor.Listener() {}))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0.01S");
     }
   }
 }
