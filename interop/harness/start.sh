@@ -3,7 +3,7 @@
 # Debian packages, for the interop tests. Derived from the team's loopback setup in ../shared/servers.
 # Starts a private Dovecot + Postfix pair on 127.0.0.1 (non-standard ports) for
 # mail-client tests, plus Cyrus IMAP and Courier-IMAP (IMAP, POP3) and Exim (SMTP) from
-# unpacked Debian packages (cyrus.sh, courier.sh, exim.sh). Safe to rerun: it first stops the instance it started
+# unpacked Debian packages (cyrus.sh, courier.sh, exim.sh), and PostgreSQL (postgres.sh). Safe to rerun: it first stops the instance it started
 # before (pid files only), then regenerates the configs and starts again.
 #
 #   ./start.sh            install packages if needed, (re)start everything
@@ -18,6 +18,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/courier.sh"
 . "$HERE/exim.sh"
 . "$HERE/opendkim.sh"
+. "$HERE/postgres.sh"
 
 T0=$(date +%s.%N)
 NEW_CERT=0
@@ -33,7 +34,7 @@ done
 ########################################################################
 # 1. Packages (idempotent; apt is not touched when everything is there)
 ########################################################################
-PKGS="dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix opendkim swaks libnet-ssleay-perl openssl curl ca-certificates"
+PKGS="dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix opendkim postgresql swaks libnet-ssleay-perl openssl curl ca-certificates"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing="$missing $p"
@@ -43,7 +44,7 @@ if [ -n "$missing" ]; then
   export DEBIAN_FRONTEND=noninteractive
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   # Keep the packages' own system services (dovecot on 143/993/110/995 on all
-  # interfaces, postfix on 25) from being started by the postinst scripts.
+  # interfaces, postfix on 25, postgresql's main cluster on 5432) from being started by the postinst scripts.
   # Only done when the machine has no policy-rc.d of its own.
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\n# temporary, from mailharness start.sh\nexit 101\n' > /usr/sbin/policy-rc.d
@@ -498,11 +499,12 @@ postfix -c "$MH_POSTFIX_CONF" start </dev/null > "$MH_DIR/postfix/start.log" 2>&
   || { cat "$MH_DIR/postfix/start.log" >&2; tail -20 "$MH_LOG/postfix.log" >&2 || true; mh_die "postfix failed to start"; }
 
 ########################################################################
-# 8. Cyrus IMAP, Courier-IMAP and Exim (downloaded and unpacked on first use)
+# 8. Cyrus IMAP, Courier-IMAP and Exim (downloaded and unpacked on first use), PostgreSQL
 ########################################################################
 mh_cyrus_start "$CERT" "$KEY"
 mh_courier_start "$CERT" "$KEY"
 mh_exim_start "$CERT" "$KEY"
+mh_postgres_start
 
 ########################################################################
 # 9. Wait until every port answers
@@ -553,6 +555,7 @@ done
   echo "MAILHARNESS_OAUTH2_INTROSPECTION_CLIENT=$MH_OAUTH2_INTROSPECTION_CLIENT"
   echo "MAILHARNESS_OAUTH2_INTROSPECTION_SECRET=$MH_OAUTH2_INTROSPECTION_SECRET"
   mh_opendkim_env
+  mh_postgres_env
 } > "$MH_DIR/harness.env"
 
 T1=$(date +%s.%N)
@@ -571,6 +574,7 @@ mailharness is up on $MH_HOST (state: $MH_DIR, started in $(awk -v a="$T0" -v b=
   Exim SMTP   $MH_HOST:$MH_EXIM_SMTP_PORT (STARTTLS optional, no AUTH), submission $MH_EXIM_SUBM_PORT (STARTTLS + AUTH required); delivers to Dovecot over LMTP
   OpenDKIM    $MH_HOST:$MH_OPENDKIM_PORT  verify-mode milter on both Postfix ports: "Authentication-Results: $MH_AUTHSERV_ID; dkim=..."
               signing keys $MH_OPENDKIM_DIR/rsa.pem (s=$MH_DKIM_RSA_SELECTOR), ed25519.pem (s=$MH_DKIM_ED25519_SELECTOR), d= any local domain
+  PostgreSQL  $MH_HOST:$MH_POSTGRES_PORT database $MH_POSTGRES_DB, user $MH_POSTGRES_USER / $MH_POSTGRES_PASSWORD (jdbc:postgresql://$MH_HOST:$MH_POSTGRES_PORT/$MH_POSTGRES_DB)
   Local domains: $DOMAINS   (anything else: 554 Relay access denied)
   Users (address / password):
 EOF
@@ -578,6 +582,6 @@ for u in $MH_USERS; do printf '    %-28s %s\n' "${u%%:*}" "${u#*:}"; done
 cat <<EOF
   TLS cert (CN=localhost, SAN localhost,127.0.0.1): $MH_TLS/ca.pem
   Java truststores (password $MH_STOREPASS): $MH_TLS/truststore.p12  $MH_TLS/truststore.jks
-  Logs: $MH_LOG/dovecot.log  $MH_LOG/postfix.log  $MH_LOG/courier-*.log  $MH_LOG/exim-{main,reject,panic}.log (Cyrus logs to syslog only)
+  Logs: $MH_LOG/dovecot.log  $MH_LOG/postfix.log  $MH_LOG/courier-*.log  $MH_LOG/exim-{main,reject,panic}.log  $MH_LOG/postgres.log (Cyrus logs to syslog only)
   Test settings: $MH_DIR/harness.env
 EOF

@@ -100,6 +100,7 @@ public final class InboxProcessor {
   final Clock clock;
   final long saveIntervalNanos;
   final RetrySchedule retries;
+  final Guard guard;
   private final ReentrantLock runLock = new ReentrantLock();
   private volatile boolean pushOffered;
 
@@ -119,6 +120,7 @@ public final class InboxProcessor {
     this.clock = b.clock;
     this.saveIntervalNanos = b.saveInterval.toNanos();
     this.retries = new RetrySchedule(b.firstRetry, b.maxRetry);
+    this.guard = b.guard;
   }
 
   /** A new builder. */
@@ -279,6 +281,39 @@ public final class InboxProcessor {
         : "choose an action this server supports, such as AfterHandling.leave() or delete().";
   }
 
+  /**
+   * A check the processor makes before each step that another instance must not take at the same
+   * time: before it downloads and hands over a message, and before each after-handling or quarantine
+   * action on the server. Throwing stops the run at that point: the message is not handed over, or
+   * the action is not sent, and the run ends with what was thrown (after a last save of what was
+   * handled, which the state store may refuse in turn). A lease-based coordinator (mail-jdbc's
+   * {@code LeasedProcessor}) uses it to stop an instance that lost its lease.
+   *
+   * <p>Called on the processor's thread, once per message and once per action: it must be fast (a
+   * look at a flag, or one database round trip for an action) and thread-safe.
+   */
+  @FunctionalInterface
+  public interface Guard {
+    /** The guard that allows everything: the default. */
+    Guard NONE = step -> {};
+
+    /**
+     * Allows the step or throws.
+     *
+     * @param step what the processor is about to do
+     * @throws RuntimeException to stop the run before the step
+     */
+    void check(Step step);
+
+    /** What the processor is about to do when it asks its {@link Guard}. */
+    enum Step {
+      /** Download a message and call the handler with it. */
+      HAND_OVER,
+      /** Change the mailbox on the server: mark seen, move, delete, or quarantine. */
+      SERVER_ACTION
+    }
+  }
+
   /** A processor running on its own thread, from {@link #start}. Thread-safe. */
   public interface Running extends AutoCloseable {
     /** True until closed, or until a configuration error stopped the loop. */
@@ -325,6 +360,7 @@ public final class InboxProcessor {
     private Duration saveInterval = DEFAULT_STATE_SAVE_INTERVAL;
     private Duration firstRetry = DEFAULT_FIRST_RETRY;
     private Duration maxRetry = DEFAULT_MAX_RETRY;
+    private Guard guard = Guard.NONE;
 
     private Builder() {}
 
@@ -484,6 +520,15 @@ public final class InboxProcessor {
         throw new IllegalArgumentException("stateSaveInterval must not be negative, was " + interval);
       }
       this.saveInterval = interval;
+      return this;
+    }
+
+    /**
+     * A check made before each message is handed over and before each action on the server (see
+     * {@link Guard}). Default {@link Guard#NONE}.
+     */
+    public Builder guard(Guard guard) {
+      this.guard = Objects.requireNonNull(guard, "guard");
       return this;
     }
 

@@ -137,6 +137,7 @@ final class ProcessorRun {
 
   /** Returns true when the message is settled (handled or dead-lettered). */
   private boolean handOver(MessageSummary summary, ProcessingBook book, Saver saver) {
+    p.guard.check(InboxProcessor.Guard.Step.HAND_OVER);
     String id = summary.uid().asString();
     Message message = null;
     Exception failure;
@@ -232,6 +233,10 @@ final class ProcessorRun {
   /** Applies the after-handling action; false when it did nothing or the server refused (the next run tries again). */
   private boolean acknowledge(List<Uid> uids, boolean justHandled) {
     AfterHandling action = p.afterHandling;
+    if (action instanceof AfterHandling.Leave || (action instanceof AfterHandling.DeleteAfter d && justHandled && !d.age().isZero())) {
+      return false;
+    }
+    p.guard.check(InboxProcessor.Guard.Step.SERVER_ACTION);
     try {
       if (action instanceof AfterHandling.MarkSeen) {
         mailbox.addFlags(folder(), uids, EnumSet.of(Flag.SEEN));
@@ -259,6 +264,7 @@ final class ProcessorRun {
     if (to == null) {
       return;
     }
+    p.guard.check(InboxProcessor.Guard.Step.SERVER_ACTION);
     try {
       mailbox.move(folder(), uids, to);
       LOG.info("{}: moved {} dead-lettered message(s) to \"{}\"", p.stateKey, uids.size(), to.fullName());

@@ -8,8 +8,9 @@ import java.util.Optional;
  *
  * <p>Two stores are built in: {@link #inMemory()} (lost when the process ends; for tests and for
  * handlers that are idempotent anyway) and {@link #file(Path)} (one file per key, replaced atomically
- * and synced to disk). To keep state in a database, implement the two methods over a table with a
- * text column and {@link SyncState#serialize()} / {@link SyncState#parse(String)}: {@code save}
+ * and synced to disk). To keep state in a database, use {@code dev.satchel:mail-jdbc}'s {@code
+ * JdbcSyncStateStore} (rows per message, saves that write only what changed, fencing by a lease), or
+ * implement the two methods over a table with a text column and {@link SyncState#serialize()} / {@link SyncState#parse(String)}: {@code save}
  * must replace the row in one transaction, so that a crash leaves either the old or the new state.
  *
  * <p>Implementations must be thread-safe. {@code save} must not return before the state is durable

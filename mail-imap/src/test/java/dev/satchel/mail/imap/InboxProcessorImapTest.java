@@ -369,4 +369,27 @@ class InboxProcessorImapTest {
     Await.until(condition, what);
   }
 
+
+  @Test
+  void aGuardThatRefusesStopsTheRunBeforeTheNextStep() {
+    for (int i = 1; i <= 5; i++) {
+      deliver("g" + i);
+    }
+    List<InboxProcessor.Guard.Step> steps = new CopyOnWriteArrayList<>();
+    InboxProcessor p = processor(AfterHandling.markSeen()).stateSaveInterval(Duration.ZERO).guard(step -> {
+      steps.add(step);
+      if (handled.size() == 2 && step == InboxProcessor.Guard.Step.SERVER_ACTION) {
+        throw new IllegalStateException("lease lost (test)");
+      }
+    }).build();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(p::runOnce).hasMessage("lease lost (test)");
+
+    // g1 handled and marked seen; g2 handled, its action refused; g3..g5 never handed over.
+    assertThat(handled).containsExactly("g1", "g2");
+    assertThat(steps).containsExactly(InboxProcessor.Guard.Step.HAND_OVER, InboxProcessor.Guard.Step.SERVER_ACTION,
+        InboxProcessor.Guard.Step.HAND_OVER, InboxProcessor.Guard.Step.SERVER_ACTION);
+    assertThat(onServer("INBOX")).filteredOn(m -> m.flags().contains(dev.satchel.mail.Flag.SEEN))
+        .extracting(m -> m.envelope().subject()).containsExactly("g1");
+  }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The project's real-server harness (interop/harness: Dovecot and Postfix, Cyrus IMAP and Courier-IMAP,
- * Exim on 127.0.0.1) as the tests
+ * Exim, PostgreSQL on 127.0.0.1) as the tests
  * see it: its ports and trust material from {@code harness.env}, settings for its users, reachability
  * checks, starting it when it is down and this process is root, and emptying mailboxes between tests.
  *
@@ -394,6 +394,7 @@ final class Harness {
       }
     }
     services.put("Cyrus LMTP", cyrusLmtpPort());
+    services.put("PostgreSQL", intEnv("MAILHARNESS_POSTGRES_PORT", 15432));
     List<String> down = new ArrayList<>();
     services.forEach((name, port) -> {
       try (Socket s = new Socket()) {
@@ -408,7 +409,7 @@ final class Harness {
   private static String missingMessage(List<String> down, String why) {
     return "The interop suite needs the real mail servers of interop/harness on 127.0.0.1, but nothing answers on "
         + String.join(", ", down) + "; " + why + ". Start them with `sudo interop/harness/start.sh` (Debian; "
-        + "installs Dovecot and Postfix and unpacks Cyrus, Courier and Exim from packages the first time), or skip this "
+        + "installs Dovecot, Postfix and PostgreSQL and unpacks Cyrus, Courier and Exim from packages the first time), or skip this "
         + "suite with SATCHEL_INTEROP=skip.";
   }
 
