@@ -120,7 +120,8 @@ final class Pop3Mailbox implements Mailbox {
   private boolean closed;
 
   /**
-   * Opens the maildrop on a logged-in session (STAT).
+   * Opens the maildrop on a logged-in session: CAPA again and STAT (one round trip where the server
+   * pipelines).
    *
    * @throws MailConnectionException when STAT fails or announces more than the limit
    */
@@ -128,6 +129,8 @@ final class Pop3Mailbox implements Mailbox {
     this.settings = settings;
     this.session = session;
     this.maildrop = new Pop3Maildrop(session, dev.satchel.mail.internal.WireLimits.DEFAULT);
+    session.begin();
+    this.count = maildrop.capaAndStat();
     this.uidl = session.has("UIDL");
     boolean top = session.has("TOP");
     EnumSet<Capability> caps = EnumSet.of(Capability.DELETE);
@@ -138,8 +141,6 @@ final class Pop3Mailbox implements Mailbox {
       caps.add(Capability.HEADERS_ONLY);
     }
     this.capabilities = Collections.unmodifiableSet(caps);
-    session.begin();
-    this.count = maildrop.stat();
     this.sessionTag = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
   }
 
@@ -434,15 +435,13 @@ final class Pop3Mailbox implements Mailbox {
     }
     List<Uid> all = uids();
     List<String> ids = new ArrayList<>(all.size());
-    List<Integer> added = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      String id = all.get(i).asString();
-      ids.add(id);
-      if (!known.containsKey(id)) {
-        added.add(i + 1);
-      }
+    for (Uid uid : all) {
+      ids.add(uid.asString());
     }
-    SyncState next = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), withoutFlags(ids));
+    boolean ascending = ascending(ids);
+    List<Integer> added = added(ids, ascending, state.known());
+    SyncState next = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+        withoutFlags(ids, ascending));
     Map<String, Set<String>> now = next.known();
     List<Uid> removed = new ArrayList<>();
     // Each id in the new state is either known or added (added counts repeated ids once per message),
@@ -455,6 +454,46 @@ final class Pop3Mailbox implements Mailbox {
       }
     }
     return new Changes(summaries(added), List.of(), removed, false, next);
+  }
+
+  /**
+   * The message numbers (from 1) of the ids in {@code ids} that {@code known} lacks. Where both are
+   * in ascending order ({@code ascending} says it of {@code ids}) (Dovecot lists UIDLs that way, and a state's ids are sorted) one merge of the
+   * two lists, else a lookup per id.
+   */
+  private static List<Integer> added(List<String> ids, boolean ascending, java.util.SortedMap<String, Set<String>> known) {
+    List<Integer> added = new ArrayList<>();
+    if (known.comparator() != null || !ascending) {
+      for (int i = 0; i < ids.size(); i++) {
+        if (!known.containsKey(ids.get(i))) {
+          added.add(i + 1);
+        }
+      }
+      return added;
+    }
+    Iterator<String> old = known.keySet().iterator();
+    String next = old.hasNext() ? old.next() : null;
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      int c = -1;
+      while (next != null && (c = next.compareTo(id)) < 0) {
+        next = old.hasNext() ? old.next() : null;
+      }
+      if (next == null || c != 0) {
+        added.add(i + 1);
+      }
+    }
+    return added;
+  }
+
+  /** True when every id is greater than the one before it (so also no repeats). */
+  private static boolean ascending(List<String> ids) {
+    for (int i = 1; i < ids.size(); i++) {
+      if (ids.get(i - 1).compareTo(ids.get(i)) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -482,7 +521,7 @@ final class Pop3Mailbox implements Mailbox {
       ids.add(uid.asString());
     }
     SyncState start = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-        withoutFlags(ids));
+        withoutFlags(ids, ascending(ids)));
     return Pop3Watch.start(settings, start, listener, interval);
   }
 
@@ -505,8 +544,9 @@ final class Pop3Mailbox implements Mailbox {
             LOG.debug("{} refused {} of {} deletions; the others are committed", settings.server(),
                 marked.size() - accepted, marked.size());
           }
-        } else if (!maildrop.rset()) {
-          // Some servers mark what was downloaded as deleted; without a clean RSET, no QUIT.
+        } else if (maildrop.retrieved() && !maildrop.rset()) {
+          // Some servers mark what was downloaded as deleted; without a clean RSET, no QUIT. Nothing
+          // downloaded (a poll with nothing new): nothing can be marked, so no RSET either.
           session.abort();
         }
         session.quit();
@@ -650,14 +690,10 @@ final class Pop3Mailbox implements Mailbox {
 
   /**
    * The ids, each with no flags, as a map for a {@link SyncState} to copy. When they come in ascending
-   * order without repeats (as Dovecot's UIDL list does), a read-only view of the list: the state then
+   * order without repeats ({@code ascending}, as Dovecot's UIDL list does), a read-only view of the list: the state then
    * takes them over in linear time, without hashing 10,000 fresh strings into a map first.
    */
-  private static Map<String, Set<String>> withoutFlags(List<String> ids) {
-    boolean ascending = true;
-    for (int i = 1; i < ids.size() && ascending; i++) {
-      ascending = ids.get(i - 1).compareTo(ids.get(i)) < 0;
-    }
+  private static Map<String, Set<String>> withoutFlags(List<String> ids, boolean ascending) {
     if (ascending) {
       return new AscendingIds(ids);
     }

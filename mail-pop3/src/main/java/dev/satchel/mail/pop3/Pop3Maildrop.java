@@ -51,15 +51,21 @@ final class Pop3Maildrop {
 
   private final Pop3Session session;
   private final WireLimits limits;
+  /** True once a TOP or RETR was sent: some servers then mark the message, which only RSET undoes. */
+  private boolean retrieved;
 
   Pop3Maildrop(Pop3Session session, WireLimits limits) {
     this.session = session;
     this.limits = limits;
   }
 
-  /** STAT: the message count, checked against {@link WireLimits#maxMessages()}. */
-  int stat() {
-    Pop3Session.Status s = session.command("STAT", "STAT", "STAT");
+  /**
+   * Right after login: CAPA again (RFC 2449 section 5: capabilities may change with login) and STAT,
+   * in one flight where PIPELINING is offered; returns the message count, checked against
+   * {@link WireLimits#maxMessages()}.
+   */
+  int capaAndStat() {
+    Pop3Session.Status s = session.capaThen("STAT", "STAT");
     if (!s.ok()) {
       throw new MailCommandException("STAT", s.text(), null);
     }
@@ -148,6 +154,7 @@ final class Pop3Maildrop {
         commands.add("TOP " + numbers[i] + " 0");
         sinks.add(new HeaderSink(false));
       }
+      retrieved = true;
       boolean[] ok = session.pipeline(commands, "TOP", limits.maxLiteral(), "maxLiteral",
           new ArrayList<Pop3Session.LineSink>(sinks));
       for (int i = from; i < to; i++) {
@@ -196,6 +203,7 @@ final class Pop3Maildrop {
     }
     // a size the server could not tell (-1) leaves only the absolute cap
     long max = announced < 0 ? MAX_MESSAGE_BYTES : Math.min(MAX_MESSAGE_BYTES, 2 * announced + RETR_SLACK);
+    retrieved = true;
     boolean ok = session.multi("RETR " + n, "RETR " + n, "RETR", max, "maxMessageSize: twice the size LIST announced"
         + " plus " + RETR_SLACK + ", at most " + MAX_MESSAGE_BYTES, lines);
     if (!ok) {
@@ -216,6 +224,11 @@ final class Pop3Maildrop {
       }
     }
     return accepted;
+  }
+
+  /** True once this session sent TOP or RETR (and so may have messages marked as read). */
+  boolean retrieved() {
+    return retrieved;
   }
 
   /** RSET: unmarks every message marked for deletion in this session. */
