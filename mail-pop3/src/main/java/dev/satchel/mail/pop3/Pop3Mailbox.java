@@ -92,6 +92,8 @@ final class Pop3Mailbox implements Mailbox {
   private static final Logger LOG = LoggerFactory.getLogger(Pop3Mailbox.class);
   private static final Folder INBOX = new Folder(Folder.INBOX, '\0', Set.of(), Optional.empty());
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** What {@link Uid#asString()} puts before a POP3 id. */
+  private static final String ID_PREFIX = new Uid.Pop3("x").asString().replace("x", "");
   /** How often {@link #watch} polls: POP3 has no push. */
   static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(1);
 
@@ -106,9 +108,10 @@ final class Pop3Mailbox implements Mailbox {
   private final boolean uidl;
   private final String sessionTag;
   private final int count;
-  private @Nullable List<Uid> uids;
+  /** Each message's id as {@link Uid#asString()} gives it, by message number - 1: straight from UIDL. */
+  private @Nullable List<String> ids;
   private long @Nullable [] sizes;
-  private @Nullable Map<Uid, Integer> numbers;
+  private @Nullable Map<String, Integer> numbers;
   /** Message numbers marked for deletion; sent as DELE at a clean close. */
   private final Set<Integer> marked = new TreeSet<>();
   /** Downloads of this session: the file, its stream, and where each message lies in it. */
@@ -191,9 +194,9 @@ final class Pop3Mailbox implements Mailbox {
   public List<MessageSummary> list(Folder folder) {
     checkInbox(folder);
     listing();
-    List<Uid> all = uids();
-    List<Integer> numbers = new ArrayList<>(all.size());
-    for (int i = 1; i <= all.size(); i++) {
+    int total = ids().size();
+    List<Integer> numbers = new ArrayList<>(total);
+    for (int i = 1; i <= total; i++) {
       numbers.add(i);
     }
     return summaries(numbers);
@@ -220,7 +223,7 @@ final class Pop3Mailbox implements Mailbox {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
-    int total = uids().size();
+    int total = ids().size();
     List<Integer> numbers = new ArrayList<>();
     for (int n = total; n >= 1 && numbers.size() < count; n--) {
       numbers.add(n);
@@ -433,11 +436,7 @@ final class Pop3Mailbox implements Mailbox {
         throw new IllegalArgumentException("the sync state holds a non-POP3 id \"" + id + "\"; was it saved from IMAP?");
       }
     }
-    List<Uid> all = uids();
-    List<String> ids = new ArrayList<>(all.size());
-    for (Uid uid : all) {
-      ids.add(uid.asString());
-    }
+    List<String> ids = ids();
     boolean ascending = ascending(ids);
     List<Integer> added = added(ids, ascending, state.known());
     SyncState next = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
@@ -516,10 +515,7 @@ final class Pop3Mailbox implements Mailbox {
       throw new IllegalArgumentException("interval must be positive, was " + interval);
     }
     // The ids present now (one UIDL, no TOP): only later arrivals are reported.
-    List<String> ids = new ArrayList<>();
-    for (Uid uid : uids()) {
-      ids.add(uid.asString());
-    }
+    List<String> ids = ids();
     SyncState start = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
         withoutFlags(ids, ascending(ids)));
     return Pop3Watch.start(settings, start, listener, interval);
@@ -583,17 +579,17 @@ final class Pop3Mailbox implements Mailbox {
     if (messageNumbers.isEmpty()) {
       return List.of();
     }
-    List<Uid> all = uids();
+    List<String> all = ids();
     session.begin();
     try {
       long[] sz = sizes();
       List<MessageSummary> out = new ArrayList<>(messageNumbers.size());
       if (capabilities.contains(Capability.HEADERS_ONLY)) {
         int[] ns = messageNumbers.stream().mapToInt(Integer::intValue).toArray();
-        maildrop.top(ns, (n, header, cut) -> out.add(summary(all.get(n - 1), sz[n - 1], header, cut)));
+        maildrop.top(ns, (n, header, cut) -> out.add(summary(uid(all.get(n - 1)), sz[n - 1], header, cut)));
       } else {
         for (int n : messageNumbers) {
-          maildrop.headerByRetr(n, sz[n - 1], (header, cut) -> out.add(summary(all.get(n - 1), sz[n - 1], header, cut)));
+          maildrop.headerByRetr(n, sz[n - 1], (header, cut) -> out.add(summary(uid(all.get(n - 1)), sz[n - 1], header, cut)));
         }
       }
       return out;
@@ -628,57 +624,60 @@ final class Pop3Mailbox implements Mailbox {
     return known;
   }
 
-  /** Every message's id, by message number - 1; fetched once per session (the maildrop is fixed). */
-  private List<Uid> uids() {
+  /**
+   * Every message's id as {@link Uid#asString()} gives it ({@code pop3:<uidl>}), by message number - 1;
+   * fetched once per session (the maildrop is fixed).
+   */
+  private List<String> ids() {
     checkOpen();
-    List<Uid> known = uids;
+    List<String> known = ids;
     if (known != null) {
       return known;
     }
-    List<Uid> out = new ArrayList<>(count);
     if (uidl && count > 0) {
       session.begin();
       try {
-        for (String id : maildrop.uidl(count)) {
-          out.add(new Uid.Pop3(id));
-        }
+        known = maildrop.uidl(count, ID_PREFIX);
       } catch (RuntimeException e) {
         throw failure("UIDL", e);
       }
     } else {
+      List<String> out = new ArrayList<>(count);
       for (int n = 1; n <= count; n++) {
-        out.add(new Uid.Pop3("~" + sessionTag + "." + n));
+        out.add(new Uid.Pop3("~" + sessionTag + "." + n).asString());
       }
+      known = Collections.unmodifiableList(out);
     }
-    uids = Collections.unmodifiableList(out);
-    return out;
+    ids = known;
+    return known;
+  }
+
+  /** The {@link Uid} of an id from {@link #ids()}. */
+  private static Uid uid(String id) {
+    return new Uid.Pop3(id.substring(ID_PREFIX.length()));
   }
 
   /** UIDL and LIST together (one round trip where the server pipelines), before a full listing. */
   private void listing() {
     checkOpen();
-    if (uids != null || sizes != null || !uidl || count == 0) {
+    if (ids != null || sizes != null || !uidl || count == 0) {
       return;
     }
     session.begin();
     try {
-      Pop3Maildrop.Listing l = maildrop.uidlAndList(count);
-      List<Uid> out = new ArrayList<>(count);
-      for (String id : l.ids()) {
-        out.add(new Uid.Pop3(id));
-      }
-      uids = Collections.unmodifiableList(out);
+      Pop3Maildrop.Listing l = maildrop.uidlAndList(count, ID_PREFIX);
+      ids = l.ids();
       sizes = l.sizes();
     } catch (RuntimeException e) {
       throw failure("list INBOX", e);
     }
   }
 
-  /** Message numbers by id, built on first use: a poll with nothing new never needs them. */
-  private Map<Uid, Integer> numbers() {
-    Map<Uid, Integer> index = numbers;
+  /** Message numbers by id ({@link Uid#asString()}), built on first use: a poll with nothing new never needs them. */
+  private Map<String, Integer> numbers() {
+    Map<String, Integer> index = numbers;
     if (index == null) {
-      List<Uid> all = uids();
+      List<String> all = ids();
       index = new HashMap<>(all.size() * 4 / 3 + 1);
       for (int i = 0; i < all.size(); i++) {
         index.putIfAbsent(all.get(i), i + 1);
@@ -743,7 +742,7 @@ final class Pop3Mailbox implements Mailbox {
     if (!(uid instanceof Uid.Pop3 p)) {
       throw new IllegalArgumentException("a POP3 mailbox needs a POP3 id, was " + uid);
     }
-    Integer n = numbers().get(uid);
+    Integer n = numbers().get(uid.asString());
     if (n == null) {
       if (!uidl && !p.uidl().startsWith("~" + sessionTag + ".")) {
         throw new UnsupportedCapabilityException(Capability.UNIQUE_IDS, Protocol.POP3,
