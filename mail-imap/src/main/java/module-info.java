@@ -1,6 +1,6 @@
 /**
  * IMAP for Satchel, on Satchel's own wire layer and IMAP engine (Angus Mail is used only through
- * mail-core, for composing MIME). Exports nothing: applications use the {@code dev.satchel.mail} API
+ * mail-core, for MIME). Exports nothing: applications use the {@code dev.satchel.mail} API
  * and this module's connector is found through {@link java.util.ServiceLoader}.
  */
 module dev.satchel.mail.imap {

@@ -57,6 +57,8 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
   static final int MAX_ADDRESS_OCTETS = 254;
 
   private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
+  /** The label separators IDNA accepts: full stop and the ideographic and full-width ones (compiled once). */
+  private static final java.util.regex.Pattern DOTS = java.util.regex.Pattern.compile("[.\u3002\uFF0E\uFF61]");
 
   /**
    * Validates and normalises the parts: a blank display name becomes none.
@@ -178,7 +180,8 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
    * @return the ASCII domain
    */
   public String asciiDomain() {
-    return isLiteral(domain) ? domain : checkDomain(domain);
+    // an ASCII domain was checked when this address was made, and is its own ASCII form
+    return isLiteral(domain) || isAscii(domain) ? domain : checkDomain(domain);
   }
 
   /**
@@ -191,7 +194,7 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
       return domain;
     }
     StringBuilder out = new StringBuilder(domain.length());
-    for (String label : domain.split("[.\u3002\uFF0E\uFF61]", -1)) {
+    for (String label : DOTS.split(domain, -1)) {
       if (out.length() > 0) {
         out.append('.');
       }
@@ -422,7 +425,7 @@ public record EmailAddress(String localPart, String domain, Optional<String> dis
       }
       i += Character.charCount(cp);
     }
-    String[] labels = domain.split("[.\u3002\uFF0E\uFF61]", -1);
+    String[] labels = DOTS.split(domain, -1);
     StringBuilder ascii = new StringBuilder(domain.length() + 16);
     for (String label : labels) {
       if (label.isEmpty()) {

@@ -33,6 +33,17 @@ record BenchTarget(String name, String host, int imapPort, int pop3Port, int smt
     return new BenchTarget(name, imapHost, port, pop3Port, smtpPort, user, sink);
   }
 
+  /**
+   * The same target with SMTP reached at {@code smtpHost:port} instead (a proxy's). IMAP and POP3 stay
+   * direct (the sink is checked and emptied over IMAP); for the SMTP-only scenario.
+   */
+  BenchTarget withSmtp(String smtpHost, int port) {
+    if (!smtpHost.equals(host)) {
+      throw new IllegalArgumentException("the proxy must listen on the target's host " + host + ", was " + smtpHost);
+    }
+    return new BenchTarget(name, host, imapPort, pop3Port, port, user, sink);
+  }
+
   MailSettings satchel(Protocol protocol) {
     int port = switch (protocol) {
       case IMAP -> imapPort;

@@ -58,6 +58,9 @@ public final class MailBench {
       System.out.printf(Locale.ROOT, "wan: link of %s, %d MB attachment, %d warm-up + %d runs per download variant%n",
           WanBench.linkName(o), o.wanAttachmentMb, o.wanWarmups, o.wanRuns);
     }
+    if (o.scenarios.contains(SendWanBench.SCENARIO)) {
+      System.out.printf(Locale.ROOT, "sendwan: %d sends through a link of %s%n", o.wanSends(), WanBench.linkName(o));
+    }
     if (o.targets.contains("greenmail")) {
       Path log = Files.createTempFile("mail-bench-greenmail", ".log");
       try (GreenMailProcess gm = GreenMailProcess.start(o.greenUser, o.greenSink, log, o.greenMailHeap)) {
@@ -119,7 +122,7 @@ public final class MailBench {
         + ", user " + t.user() + ", sink " + t.sink() + ") ===");
     try (RawImap check = t.rawImap()) {
       check.ok("NOOP");
-      if (o.scenarios.contains("send")) {
+      if (o.scenarios.contains("send") || o.scenarios.contains(SendWanBench.SCENARIO)) {
         try (RawImap sinkCheck = t.rawSinkImap()) {
           sinkCheck.ok("NOOP");
         }
@@ -148,6 +151,9 @@ public final class MailBench {
     }
     if (o.scenarios.contains("wan")) {
       new WanBench(t, o).run((scenario, r) -> put(t, scenario, r));
+    }
+    if (o.scenarios.contains(SendWanBench.SCENARIO)) {
+      new SendWanBench(t, o).run((scenario, r) -> put(t, scenario, r));
     }
   }
 
@@ -228,58 +234,14 @@ public final class MailBench {
   }
 
   private void send(BenchTarget t) throws Exception {
-    String sc = "send";
     System.out.println("  -- sending " + o.sends + " messages");
     SendBench b = new SendBench(t, o.sends);
     b.clearSink();
-    Duration settle = Duration.ofSeconds(Math.max(60, o.sends / 5));
-    Map<String, SendFn> variants = new LinkedHashMap<>();
-    variants.put("raw socket pipelined MAIL/RCPT/DATA", b::rawPipelined);
-    variants.put("Satchel Transport (1 connection)", b::satchelTransport);
-    variants.put("Satchel TransportPool (4 threads)", b::satchelPool);
-    variants.put("Angus Transport.send per message", b::angusStaticSend);
-    variants.put("Simple Java Mail 8.12 sendMail", b::simpleJavaMail);
-    variants.put("Spring JavaMailSenderImpl per message", b::springPerMessage);
-    variants.put("Spring JavaMailSenderImpl batch", b::springBatch);
-    variants.put("Angus one Transport (reference)", b::angusOneConnection);
-    Set<String> perMessage = Set.of("Angus Transport.send per message", "Simple Java Mail 8.12 sendMail",
-        "Spring JavaMailSenderImpl per message");
-    for (Map.Entry<String, SendFn> v : variants.entrySet()) {
-      if (!o.wants(v.getKey())) {
-        continue;
+    for (Map.Entry<String, SendBench.SendFn> v : b.variants(false).entrySet()) {
+      if (o.wants(v.getKey())) {
+        put(t, "send", b.measure(v.getKey(), v.getValue(), o.warmups, o.runs, o.slowRuns));
       }
-      int warmCount = Math.max(1, o.sends / 10);
-      boolean slow = perMessage.contains(v.getKey());
-      List<Double> seconds = new ArrayList<>();
-      String note = "";
-      String error = null;
-      for (int w = 0; w < o.warmups && error == null; w++) {
-        Runner.Result warm = Runner.measure(v.getKey() + " (warm-up " + warmCount + ")", 0, 1,
-            () -> v.getValue().send(warmCount), slow);
-        b.settle(b.sent(), settle);
-        error = warm.error();
-      }
-      for (int r = 0; r < (slow ? o.slowRuns : o.runs) && error == null; r++) {
-        Runner.Result one = Runner.measure(v.getKey() + " (run " + (r + 1) + ")", 0, 1, () -> v.getValue().send(o.sends),
-            slow);
-        b.settle(b.sent(), settle);
-        error = one.error();
-        seconds.addAll(one.seconds());
-        if (!one.note().isEmpty()) {
-          note = one.note();
-          break;
-        }
-      }
-      Runner.Result r = new Runner.Result(v.getKey(), error == null ? seconds : List.of(), o.sends, 0, note, error);
-      System.out.printf(Locale.ROOT, "    %-44s median %9.3f s  (%.0f msg/s)%n", v.getKey(), r.median(), o.sends / r.median());
-      put(t, sc, r);
     }
-  }
-
-  /** One sending variant. */
-  @FunctionalInterface
-  interface SendFn {
-    long send(int n) throws Exception;
   }
 
   private void pop3(BenchTarget t) throws Exception {
@@ -304,8 +266,9 @@ public final class MailBench {
     static final String HELP = String.join("\n",
         "mail-bench [options]",
         "  --targets greenmail,dovecot     servers to measure (default: both; Dovecot only when it listens)",
-        "  --scenarios list,download,pop3,send,compress,wan",
-        "  --variants TEXT,...             list, download, pop3, send: only variants whose name contains one of these\n"
+        "  --scenarios list,download,pop3,send,compress,wan (default), and sendwan: sending over the wan link (tens of\n"
+            + "                                  minutes at 1,000 sends)",
+        "  --variants TEXT,...             list, download, pop3, send(wan): only variants whose name contains one of these\n"
             + "                                  (case-insensitive; default all)",
         "  --messages N                    folder size for listing and POP3 (default 10000)",
         "  --attachment-mb N               attachment size (default 50)",
@@ -316,6 +279,7 @@ public final class MailBench {
         "  --wan-bytes-per-second N        wan: bandwidth each way of the link (default 10000000)",
         "  --wan-attachment-mb N           wan: attachment size (default 20: each run moves it at the link's rate)",
         "  --wan-warmups N --wan-runs N    wan: per download variant (default 1 and 3; listing uses --warmups/--runs)",
+        "  --wan-sends N                   sendwan: messages per sending run, every variant (default: --sends)",
         "  --new N                         new messages in the second POP3 poll (default 100)",
         "  --warmups N --runs N            per variant (default 1 and 3)",
         "  --slow-runs N                   measured runs of the naive variants, no warm-up (default 2)",
@@ -343,6 +307,7 @@ public final class MailBench {
     int wanAttachmentMb = 20;
     int wanWarmups = 1;
     int wanRuns = 3;
+    int wanSends;
     int warmups = 1;
     int runs = 3;
     int slowRuns = 2;
@@ -385,6 +350,7 @@ public final class MailBench {
           case "--wan-attachment-mb" -> o.wanAttachmentMb = positive(a, v);
           case "--wan-warmups" -> o.wanWarmups = Integer.parseInt(v);
           case "--wan-runs" -> o.wanRuns = positive(a, v);
+          case "--wan-sends" -> o.wanSends = positive(a, v);
           case "--warmups" -> o.warmups = Integer.parseInt(v);
           case "--runs" -> o.runs = positive(a, v);
           case "--slow-runs" -> o.slowRuns = positive(a, v);
@@ -417,6 +383,11 @@ public final class MailBench {
       }
       String name = md.getFileName().toString().replaceFirst("\\.md$", "");
       return md.resolveSibling(name + "-ratios.svg");
+    }
+
+    /** Messages per sending run over the link: {@code --wan-sends}, else {@code --sends}. */
+    int wanSends() {
+      return wanSends > 0 ? wanSends : sends;
     }
 
     /** True when {@code variant} is selected by {@code --variants}. */

@@ -13,7 +13,8 @@ import java.util.function.Function;
  * beside it and a vertical line at 1.0x. Time is used for every scenario, downloads too, so that all
  * bars read the same way: right of the line is slower than the raw socket. Bars longer than the scale
  * ({@value #MAX_SCALE}x at most) end at its edge; their value is still written. A variant that failed
- * gets its label and "failed", no bar. Tables without a raw socket (sending, compression) are left out.
+ * gets its label and "failed", no bar. Tables without a raw socket (compression) are left out; the
+ * sending tables (loopback and over the slow link) have one, the pipelining floor.
  *
  * <p>Bars are {@code <rect class="bar">}, variant names {@code <text class="label">}, values
  * {@code <text class="value">}.

@@ -12,7 +12,11 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,11 +37,24 @@ import org.springframework.mail.javamail.MimeMessageHelper;
  */
 final class SendBench {
   static final int POOL_THREADS = 4;
+  static final String RAW = "raw socket pipelined MAIL/RCPT/DATA";
+  static final String TRANSPORT = "Satchel Transport (1 connection)";
+  static final String POOL = "Satchel TransportPool (4 threads)";
+  static final String DEFAULT_POOL = "Satchel TransportPool (defaults: " + TransportPool.DEFAULT_MAX_CONNECTIONS
+      + " connections; " + POOL_THREADS + " threads)";
+  static final String ANGUS_ONE = "Angus one connected Transport";
+  /** What a Java developer would use instead; one connected Angus Transport is the strongest of them. */
+  static final List<String> PEERS = List.of("Angus Transport.send per message", "Simple Java Mail 8.12 sendMail",
+      "Spring JavaMailSenderImpl per message", "Spring JavaMailSenderImpl batch", ANGUS_ONE);
+  /** Variants that open a connection per message: fewer runs, under the time budget. */
+  static final Set<String> PER_MESSAGE = Set.of("Angus Transport.send per message", "Simple Java Mail 8.12 sendMail",
+      "Spring JavaMailSenderImpl per message");
 
   private final BenchTarget target;
   private final int count;
   private final String body;
   private volatile int sent;
+  private long total;
 
   SendBench(BenchTarget target, int count) {
     this.target = target;
@@ -97,6 +114,15 @@ final class SendBench {
         System.out.printf("    note: only %d of %d messages reached the sink within %s%n", have, expected, timeout);
       }
       imap.deleteAll("INBOX");
+    }
+  }
+
+  /** {@link #settle}, noting instead of failing when the sink cannot be reached (the measured run is kept). */
+  private void settleQuietly(int expected, Duration timeout) {
+    try {
+      settle(expected, timeout);
+    } catch (IOException e) {
+      System.out.println("    note: could not check and empty the sink (" + e.getMessage() + "); going on");
     }
   }
 
@@ -175,9 +201,13 @@ final class SendBench {
 
   /** Satchel: a {@link TransportPool} of {@value #POOL_THREADS} connections fed by as many threads. */
   long satchelPool(int n) throws Exception {
+    return pool(n, TransportPool.builder(target.satchel(Protocol.SMTP)).maxConnections(POOL_THREADS)
+        .maxMessagesPerConnection(Integer.MAX_VALUE));
+  }
+
+  private long pool(int n, TransportPool.Builder builder) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(POOL_THREADS);
-    try (TransportPool pool = TransportPool.builder(target.satchel(Protocol.SMTP)).maxConnections(POOL_THREADS)
-        .maxMessagesPerConnection(Integer.MAX_VALUE).build()) {
+    try (TransportPool pool = builder.build()) {
       List<Future<SendResult>> results = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         int k = i;
@@ -193,6 +223,15 @@ final class SendBench {
     }
     sent = n;
     return n;
+  }
+
+  /**
+   * Satchel: a {@link TransportPool} with every setting at its default ({@value
+   * TransportPool#DEFAULT_MAX_CONNECTIONS} connections, a new connection after {@value
+   * TransportPool#DEFAULT_MAX_MESSAGES_PER_CONNECTION} messages) fed by {@value #POOL_THREADS} threads.
+   */
+  long satchelDefaultPool(int n) throws Exception {
+    return pool(n, TransportPool.builder(target.satchel(Protocol.SMTP)));
   }
 
   /** Angus: the static {@code Transport.send(message)} per message: a new connection each time. */
@@ -232,8 +271,10 @@ final class SendBench {
             .withSubject(subject(i)).withPlainText(body).buildEmail();
         mailer.sendMail(email).join();
         sent = i + 1;
-      Budget.check(i + 1, n);
+        Budget.check(i + 1, n);
       }
+    } catch (Budget.Exceeded e) {
+      throw e; // the run is extrapolated, not failed
     } catch (Exception e) {
       throw new IllegalStateException("Simple Java Mail failed: " + e.getMessage(), e);
     }
@@ -281,6 +322,74 @@ final class SendBench {
     sender.send(all);
     sent = n;
     return n;
+  }
+
+  /** One sending variant: hands {@code n} messages over and returns how many. */
+  @FunctionalInterface
+  interface SendFn {
+    long send(int n) throws Exception;
+  }
+
+  /**
+   * The sending variants, in measuring order: the floor, Satchel, the peers, one connected Angus
+   * Transport; the Satchel pool at its defaults when {@code defaultPool}, else with unlimited messages
+   * per connection.
+   */
+  Map<String, SendFn> variants(boolean defaultPool) {
+    Map<String, SendFn> v = new LinkedHashMap<>();
+    v.put(RAW, this::rawPipelined);
+    v.put(TRANSPORT, this::satchelTransport);
+    if (defaultPool) {
+      v.put(DEFAULT_POOL, this::satchelDefaultPool);
+    } else {
+      v.put(POOL, this::satchelPool);
+    }
+    v.put("Angus Transport.send per message", this::angusStaticSend);
+    v.put("Simple Java Mail 8.12 sendMail", this::simpleJavaMail);
+    v.put("Spring JavaMailSenderImpl per message", this::springPerMessage);
+    v.put("Spring JavaMailSenderImpl batch", this::springBatch);
+    v.put(ANGUS_ONE, this::angusOneConnection);
+    return v;
+  }
+
+  /** Messages handed over by every run and warm-up so far. */
+  long total() {
+    return total;
+  }
+
+  /**
+   * Measures one variant: {@code warmups} runs of a tenth of {@link #count()} messages, then
+   * {@code runs} runs of {@link #count()} ({@code slowRuns} for the variants that open a connection per
+   * message, which also get the time budget); after each run, outside the timed part, waits until the
+   * sink holds every message handed over and empties it.
+   */
+  Runner.Result measure(String variant, SendFn fn, int warmups, int runs, int slowRuns) {
+    Duration settle = Duration.ofSeconds(Math.max(60, count / 5));
+    int warmCount = Math.max(1, count / 10);
+    boolean slow = PER_MESSAGE.contains(variant);
+    List<Double> seconds = new ArrayList<>();
+    String note = "";
+    String error = null;
+    for (int w = 0; w < warmups && error == null; w++) {
+      Runner.Result warm = Runner.measure(variant + " (warm-up " + warmCount + ")", 0, 1, () -> fn.send(warmCount), slow);
+      total += sent;
+      settleQuietly(sent, settle);
+      error = warm.error();
+    }
+    for (int r = 0; r < (slow ? slowRuns : runs) && error == null; r++) {
+      Runner.Result one = Runner.measure(variant + " (run " + (r + 1) + ")", 0, 1, () -> fn.send(count), slow);
+      total += sent;
+      settleQuietly(sent, settle);
+      error = one.error();
+      seconds.addAll(one.seconds());
+      if (!one.note().isEmpty()) {
+        note = one.note();
+        break;
+      }
+    }
+    Runner.Result r = new Runner.Result(variant, error == null ? seconds : List.of(), count, 0, note, error);
+    System.out.printf(Locale.ROOT, "    %-44s median %9.3f s  (%.0f msg/s)%n", variant, r.median(), count / r.median());
+    return r;
   }
 
   static void shutdown(ExecutorService e) throws InterruptedException {

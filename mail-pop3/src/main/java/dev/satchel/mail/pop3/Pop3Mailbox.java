@@ -92,6 +92,8 @@ final class Pop3Mailbox implements Mailbox {
   private static final Logger LOG = LoggerFactory.getLogger(Pop3Mailbox.class);
   private static final Folder INBOX = new Folder(Folder.INBOX, '\0', Set.of(), Optional.empty());
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** What {@link Uid#asString()} puts before a POP3 id. */
+  private static final String ID_PREFIX = new Uid.Pop3("x").asString().replace("x", "");
   /** How often {@link #watch} polls: POP3 has no push. */
   static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(1);
 
@@ -106,9 +108,10 @@ final class Pop3Mailbox implements Mailbox {
   private final boolean uidl;
   private final String sessionTag;
   private final int count;
-  private @Nullable List<Uid> uids;
+  /** Each message's id as {@link Uid#asString()} gives it, by message number - 1: straight from UIDL. */
+  private @Nullable List<String> ids;
   private long @Nullable [] sizes;
-  private @Nullable Map<Uid, Integer> numbers;
+  private @Nullable Map<String, Integer> numbers;
   /** Message numbers marked for deletion; sent as DELE at a clean close. */
   private final Set<Integer> marked = new TreeSet<>();
   /** Downloads of this session: the file, its stream, and where each message lies in it. */
@@ -120,7 +123,8 @@ final class Pop3Mailbox implements Mailbox {
   private boolean closed;
 
   /**
-   * Opens the maildrop on a logged-in session (STAT).
+   * Opens the maildrop on a logged-in session: CAPA again and STAT (one round trip where the server
+   * pipelines).
    *
    * @throws MailConnectionException when STAT fails or announces more than the limit
    */
@@ -128,6 +132,8 @@ final class Pop3Mailbox implements Mailbox {
     this.settings = settings;
     this.session = session;
     this.maildrop = new Pop3Maildrop(session, dev.satchel.mail.internal.WireLimits.DEFAULT);
+    session.begin();
+    this.count = maildrop.capaAndStat();
     this.uidl = session.has("UIDL");
     boolean top = session.has("TOP");
     EnumSet<Capability> caps = EnumSet.of(Capability.DELETE);
@@ -138,8 +144,6 @@ final class Pop3Mailbox implements Mailbox {
       caps.add(Capability.HEADERS_ONLY);
     }
     this.capabilities = Collections.unmodifiableSet(caps);
-    session.begin();
-    this.count = maildrop.stat();
     this.sessionTag = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
   }
 
@@ -190,9 +194,9 @@ final class Pop3Mailbox implements Mailbox {
   public List<MessageSummary> list(Folder folder) {
     checkInbox(folder);
     listing();
-    List<Uid> all = uids();
-    List<Integer> numbers = new ArrayList<>(all.size());
-    for (int i = 1; i <= all.size(); i++) {
+    int total = ids().size();
+    List<Integer> numbers = new ArrayList<>(total);
+    for (int i = 1; i <= total; i++) {
       numbers.add(i);
     }
     return summaries(numbers);
@@ -219,7 +223,7 @@ final class Pop3Mailbox implements Mailbox {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
-    int total = uids().size();
+    int total = ids().size();
     List<Integer> numbers = new ArrayList<>();
     for (int n = total; n >= 1 && numbers.size() < count; n--) {
       numbers.add(n);
@@ -435,17 +439,11 @@ final class Pop3Mailbox implements Mailbox {
         throw new IllegalArgumentException("the sync state holds a non-POP3 id \"" + id + "\"; was it saved from IMAP?");
       }
     }
-    List<Uid> all = uids();
-    List<String> ids = new ArrayList<>(all.size());
-    List<Integer> added = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      String id = all.get(i).asString();
-      ids.add(id);
-      if (!known.containsKey(id)) {
-        added.add(i + 1);
-      }
-    }
-    SyncState next = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), withoutFlags(ids));
+    List<String> ids = ids();
+    boolean ascending = ascending(ids);
+    List<Integer> added = added(ids, ascending, state.known());
+    SyncState next = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+        withoutFlags(ids, ascending));
     Map<String, Set<String>> now = next.known();
     List<Uid> removed = new ArrayList<>();
     // Each id in the new state is either known or added (added counts repeated ids once per message),
@@ -458,6 +456,46 @@ final class Pop3Mailbox implements Mailbox {
       }
     }
     return new Changes(summaries(added), List.of(), removed, false, next);
+  }
+
+  /**
+   * The message numbers (from 1) of the ids in {@code ids} that {@code known} lacks. Where both are
+   * in ascending order ({@code ascending} says it of {@code ids}) (Dovecot lists UIDLs that way, and a state's ids are sorted) one merge of the
+   * two lists, else a lookup per id.
+   */
+  private static List<Integer> added(List<String> ids, boolean ascending, java.util.SortedMap<String, Set<String>> known) {
+    List<Integer> added = new ArrayList<>();
+    if (known.comparator() != null || !ascending) {
+      for (int i = 0; i < ids.size(); i++) {
+        if (!known.containsKey(ids.get(i))) {
+          added.add(i + 1);
+        }
+      }
+      return added;
+    }
+    Iterator<String> old = known.keySet().iterator();
+    String next = old.hasNext() ? old.next() : null;
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      int c = -1;
+      while (next != null && (c = next.compareTo(id)) < 0) {
+        next = old.hasNext() ? old.next() : null;
+      }
+      if (next == null || c != 0) {
+        added.add(i + 1);
+      }
+    }
+    return added;
+  }
+
+  /** True when every id is greater than the one before it (so also no repeats). */
+  private static boolean ascending(List<String> ids) {
+    for (int i = 1; i < ids.size(); i++) {
+      if (ids.get(i - 1).compareTo(ids.get(i)) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -480,12 +518,9 @@ final class Pop3Mailbox implements Mailbox {
       throw new IllegalArgumentException("interval must be positive, was " + interval);
     }
     // The ids present now (one UIDL, no TOP): only later arrivals are reported.
-    List<String> ids = new ArrayList<>();
-    for (Uid uid : uids()) {
-      ids.add(uid.asString());
-    }
+    List<String> ids = ids();
     SyncState start = new SyncState(Folder.INBOX, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-        withoutFlags(ids));
+        withoutFlags(ids, ascending(ids)));
     return Pop3Watch.start(settings, start, listener, interval);
   }
 
@@ -508,8 +543,9 @@ final class Pop3Mailbox implements Mailbox {
             LOG.debug("{} refused {} of {} deletions; the others are committed", settings.server(),
                 marked.size() - accepted, marked.size());
           }
-        } else if (!maildrop.rset()) {
-          // Some servers mark what was downloaded as deleted; without a clean RSET, no QUIT.
+        } else if (maildrop.retrieved() && !maildrop.rset()) {
+          // Some servers mark what was downloaded as deleted; without a clean RSET, no QUIT. Nothing
+          // downloaded (a poll with nothing new): nothing can be marked, so no RSET either.
           session.abort();
         }
         session.quit();
@@ -546,17 +582,17 @@ final class Pop3Mailbox implements Mailbox {
     if (messageNumbers.isEmpty()) {
       return List.of();
     }
-    List<Uid> all = uids();
+    List<String> all = ids();
     session.begin();
     try {
       long[] sz = sizes();
       List<MessageSummary> out = new ArrayList<>(messageNumbers.size());
       if (capabilities.contains(Capability.HEADERS_ONLY)) {
         int[] ns = messageNumbers.stream().mapToInt(Integer::intValue).toArray();
-        maildrop.top(ns, (n, header, cut) -> out.add(summary(all.get(n - 1), sz[n - 1], header, cut)));
+        maildrop.top(ns, (n, header, cut) -> out.add(summary(uid(all.get(n - 1)), sz[n - 1], header, cut)));
       } else {
         for (int n : messageNumbers) {
-          maildrop.headerByRetr(n, sz[n - 1], (header, cut) -> out.add(summary(all.get(n - 1), sz[n - 1], header, cut)));
+          maildrop.headerByRetr(n, sz[n - 1], (header, cut) -> out.add(summary(uid(all.get(n - 1)), sz[n - 1], header, cut)));
         }
       }
       return out;
@@ -591,57 +627,60 @@ final class Pop3Mailbox implements Mailbox {
     return known;
   }
 
-  /** Every message's id, by message number - 1; fetched once per session (the maildrop is fixed). */
-  private List<Uid> uids() {
+  /**
+   * Every message's id as {@link Uid#asString()} gives it ({@code pop3:<uidl>}), by message number - 1;
+   * fetched once per session (the maildrop is fixed).
+   */
+  private List<String> ids() {
     checkOpen();
-    List<Uid> known = uids;
+    List<String> known = ids;
     if (known != null) {
       return known;
     }
-    List<Uid> out = new ArrayList<>(count);
     if (uidl && count > 0) {
       session.begin();
       try {
-        for (String id : maildrop.uidl(count)) {
-          out.add(new Uid.Pop3(id));
-        }
+        known = maildrop.uidl(count, ID_PREFIX);
       } catch (RuntimeException e) {
         throw failure("UIDL", e);
       }
     } else {
+      List<String> out = new ArrayList<>(count);
       for (int n = 1; n <= count; n++) {
-        out.add(new Uid.Pop3("~" + sessionTag + "." + n));
+        out.add(new Uid.Pop3("~" + sessionTag + "." + n).asString());
       }
+      known = Collections.unmodifiableList(out);
     }
-    uids = Collections.unmodifiableList(out);
-    return out;
+    ids = known;
+    return known;
+  }
+
+  /** The {@link Uid} of an id from {@link #ids()}. */
+  private static Uid uid(String id) {
+    return new Uid.Pop3(id.substring(ID_PREFIX.length()));
   }
 
   /** UIDL and LIST together (one round trip where the server pipelines), before a full listing. */
   private void listing() {
     checkOpen();
-    if (uids != null || sizes != null || !uidl || count == 0) {
+    if (ids != null || sizes != null || !uidl || count == 0) {
       return;
     }
     session.begin();
     try {
-      Pop3Maildrop.Listing l = maildrop.uidlAndList(count);
-      List<Uid> out = new ArrayList<>(count);
-      for (String id : l.ids()) {
-        out.add(new Uid.Pop3(id));
-      }
-      uids = Collections.unmodifiableList(out);
+      Pop3Maildrop.Listing l = maildrop.uidlAndList(count, ID_PREFIX);
+      ids = l.ids();
       sizes = l.sizes();
     } catch (RuntimeException e) {
       throw failure("list INBOX", e);
     }
   }
 
-  /** Message numbers by id, built on first use: a poll with nothing new never needs them. */
-  private Map<Uid, Integer> numbers() {
-    Map<Uid, Integer> index = numbers;
+  /** Message numbers by id ({@link Uid#asString()}), built on first use: a poll with nothing new never needs them. */
+  private Map<String, Integer> numbers() {
+    Map<String, Integer> index = numbers;
     if (index == null) {
-      List<Uid> all = uids();
+      List<String> all = ids();
       index = new HashMap<>(all.size() * 4 / 3 + 1);
       for (int i = 0; i < all.size(); i++) {
         index.putIfAbsent(all.get(i), i + 1);
@@ -653,14 +692,10 @@ final class Pop3Mailbox implements Mailbox {
 
   /**
    * The ids, each with no flags, as a map for a {@link SyncState} to copy. When they come in ascending
-   * order without repeats (as Dovecot's UIDL list does), a read-only view of the list: the state then
+   * order without repeats ({@code ascending}, as Dovecot's UIDL list does), a read-only view of the list: the state then
    * takes them over in linear time, without hashing 10,000 fresh strings into a map first.
    */
-  private static Map<String, Set<String>> withoutFlags(List<String> ids) {
-    boolean ascending = true;
-    for (int i = 1; i < ids.size() && ascending; i++) {
-      ascending = ids.get(i - 1).compareTo(ids.get(i)) < 0;
-    }
+  private static Map<String, Set<String>> withoutFlags(List<String> ids, boolean ascending) {
     if (ascending) {
       return new AscendingIds(ids);
     }
@@ -710,7 +745,7 @@ final class Pop3Mailbox implements Mailbox {
     if (!(uid instanceof Uid.Pop3 p)) {
       throw new IllegalArgumentException("a POP3 mailbox needs a POP3 id, was " + uid);
     }
-    Integer n = numbers().get(uid);
+    Integer n = numbers().get(uid.asString());
     if (n == null) {
       if (!uidl && !p.uidl().startsWith("~" + sessionTag + ".")) {
         throw new UnsupportedCapabilityException(Capability.UNIQUE_IDS, Protocol.POP3,

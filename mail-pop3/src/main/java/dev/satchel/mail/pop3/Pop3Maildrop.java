@@ -11,6 +11,7 @@ import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -51,15 +52,21 @@ final class Pop3Maildrop {
 
   private final Pop3Session session;
   private final WireLimits limits;
+  /** True once a TOP or RETR was sent: some servers then mark the message, which only RSET undoes. */
+  private boolean retrieved;
 
   Pop3Maildrop(Pop3Session session, WireLimits limits) {
     this.session = session;
     this.limits = limits;
   }
 
-  /** STAT: the message count, checked against {@link WireLimits#maxMessages()}. */
-  int stat() {
-    Pop3Session.Status s = session.command("STAT", "STAT", "STAT");
+  /**
+   * Right after login: CAPA again (RFC 2449 section 5: capabilities may change with login) and STAT,
+   * in one flight where PIPELINING is offered; returns the message count, checked against
+   * {@link WireLimits#maxMessages()}.
+   */
+  int capaAndStat() {
+    Pop3Session.Status s = session.capaThen("STAT", "STAT");
     if (!s.ok()) {
       throw new MailCommandException("STAT", s.text(), null);
     }
@@ -72,9 +79,12 @@ final class Pop3Maildrop {
     return (int) count;
   }
 
-  /** UIDL for the whole maildrop: each message's id, by message number - 1. */
-  List<String> uidl(int count) {
-    UidlSink sink = new UidlSink(count);
+  /**
+   * UIDL for the whole maildrop: each message's id after {@code prefix}, by message number - 1
+   * (read-only).
+   */
+  List<String> uidl(int count, String prefix) {
+    UidlSink sink = new UidlSink(count, prefix);
     if (!session.multi("UIDL", "UIDL", "UIDL", limits.maxLiteral(), "maxLiteral", sink)) {
       throw new MailCommandException("UIDL", "the server advertised UIDL but refused it", null);
     }
@@ -90,9 +100,9 @@ final class Pop3Maildrop {
     return sink.finish();
   }
 
-  /** UIDL and LIST at once (pipelined where offered). */
-  Listing uidlAndList(int count) {
-    UidlSink ids = new UidlSink(count);
+  /** UIDL and LIST at once (pipelined where offered); the ids after {@code prefix}. */
+  Listing uidlAndList(int count, String prefix) {
+    UidlSink ids = new UidlSink(count, prefix);
     ListSink sizes = new ListSink(count);
     boolean[] ok = session.pipeline(List.of("UIDL", "LIST"), "UIDL", limits.maxLiteral(), "maxLiteral",
         List.of(ids, sizes));
@@ -148,6 +158,7 @@ final class Pop3Maildrop {
         commands.add("TOP " + numbers[i] + " 0");
         sinks.add(new HeaderSink(false));
       }
+      retrieved = true;
       boolean[] ok = session.pipeline(commands, "TOP", limits.maxLiteral(), "maxLiteral",
           new ArrayList<Pop3Session.LineSink>(sinks));
       for (int i = from; i < to; i++) {
@@ -196,6 +207,7 @@ final class Pop3Maildrop {
     }
     // a size the server could not tell (-1) leaves only the absolute cap
     long max = announced < 0 ? MAX_MESSAGE_BYTES : Math.min(MAX_MESSAGE_BYTES, 2 * announced + RETR_SLACK);
+    retrieved = true;
     boolean ok = session.multi("RETR " + n, "RETR " + n, "RETR", max, "maxMessageSize: twice the size LIST announced"
         + " plus " + RETR_SLACK + ", at most " + MAX_MESSAGE_BYTES, lines);
     if (!ok) {
@@ -216,6 +228,11 @@ final class Pop3Maildrop {
       }
     }
     return accepted;
+  }
+
+  /** True once this session sent TOP or RETR (and so may have messages marked as read). */
+  boolean retrieved() {
+    return retrieved;
   }
 
   /** RSET: unmarks every message marked for deletion in this session. */
@@ -292,11 +309,16 @@ final class Pop3Maildrop {
 
   /** Collects UIDL ids. */
   private final class UidlSink extends NumberedSink {
+    private final byte[] prefix;
     private String[] ids = new String[0];
+    private byte[] scratch = new byte[0];
 
-    UidlSink(int count) {
+    /** Each id is made with {@code prefix} before it, in one string. */
+    UidlSink(int count, String prefix) {
       super(count, "UIDL");
+      this.prefix = prefix.getBytes(StandardCharsets.US_ASCII);
       ids = new String[Math.min(count, 1024)];
+      scratch = Arrays.copyOf(this.prefix, this.prefix.length + 70);
     }
 
     @Override
@@ -312,21 +334,21 @@ final class Pop3Maildrop {
       if (n > ids.length) {
         ids = Arrays.copyOf(ids, (int) Math.min(count, Math.max(n, (long) ids.length * 2)));
       }
-      ids[n - 1] = new String(b, off, len, StandardCharsets.US_ASCII);
+      System.arraycopy(b, off, scratch, prefix.length, len);
+      ids[n - 1] = new String(scratch, 0, prefix.length + len, StandardCharsets.US_ASCII);
     }
 
     List<String> finish() {
-      List<String> out = new ArrayList<>(count);
+      String[] all = ids.length == count ? ids : Arrays.copyOf(ids, count);
       for (int n = 1; n <= count; n++) {
-        String id = n <= ids.length ? ids[n - 1] : null;
-        if (id == null) {
+        if (all[n - 1] == null) {
           throw new MailCommandException("UIDL", "no id for message " + n, null);
         }
-        out.add(id);
       }
-      return out;
+      return Collections.unmodifiableList(Arrays.asList(all));
     }
   }
+
 
   /** Collects LIST sizes. */
   private final class ListSink extends NumberedSink {

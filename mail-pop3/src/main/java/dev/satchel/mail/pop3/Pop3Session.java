@@ -93,7 +93,8 @@ final class Pop3Session implements Closeable {
 
   /**
    * Connects, reads the greeting, asks CAPA, upgrades with STLS when the settings say so, and logs in,
-   * all within one deadline of {@code operationTimeout}.
+   * all within one deadline of {@code operationTimeout}. The capabilities after login are asked next,
+   * with {@link #capaThen}.
    *
    * @throws MailConnectionException when the server cannot be reached, its greeting is not +OK, TLS
    *     or STLS fails, or the deadline passes
@@ -129,7 +130,7 @@ final class Pop3Session implements Closeable {
       startTls();
     }
     login();
-    capa(); // RFC 2449: capabilities may change after login
+    // RFC 2449: capabilities may change after login; asked again with the maildrop's STAT (capaThen)
   }
 
   private MailConnectionException connectFailure(MailConnectionException e) {
@@ -138,9 +139,30 @@ final class Pop3Session implements Closeable {
 
   /** Asks CAPA; a server without it (-ERR) is taken to offer USER, TOP and UIDL, as RFC 1939 servers do. */
   private void capa() {
+    send("CAPA", "CAPA", "CAPA");
+    readCapa();
+  }
+
+  /**
+   * Asks CAPA again after login (RFC 2449 section 5: capabilities may change with login) and sends
+   * {@code command} in the same flight where PIPELINING was offered (before login: a server that
+   * pipelines in that state does in both); returns {@code command}'s status line.
+   */
+  Status capaThen(String command, String operation) {
+    if (!has("PIPELINING")) {
+      capa();
+      return command(command, command, operation);
+    }
+    sendAll(List.of("CAPA", command), operation);
+    readCapa();
+    return status(operation);
+  }
+
+  /** Reads a CAPA answer and takes it as the capabilities. */
+  private void readCapa() {
     Set<String> caps = new HashSet<>();
     Set<String> mechanisms = new HashSet<>();
-    boolean ok = multi("CAPA", "CAPA", "CAPA", limits.maxLiteral(), "maxLiteral", (b, off, len) -> {
+    boolean ok = readMulti("CAPA", limits.maxLiteral(), "maxLiteral", (b, off, len) -> {
       String line = new String(b, off, len, StandardCharsets.ISO_8859_1).strip();
       String[] words = WORDS.split(line, -1);
       if (words.length == 0 || words[0].isEmpty()) {

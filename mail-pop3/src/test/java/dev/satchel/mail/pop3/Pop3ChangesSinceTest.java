@@ -17,17 +17,12 @@ import dev.satchel.mail.SyncState;
 import dev.satchel.mail.SyncStateStore;
 import dev.satchel.mail.Uid;
 import dev.satchel.mail.testkit.LoopbackServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -125,56 +120,8 @@ class Pop3ChangesSinceTest {
         .password("alice@example.test", "pw").readTimeout(Duration.ofSeconds(10)).build();
   }
 
-  private static String message(int n) {
-    return "From: a@example.test\r\nTo: b@example.test\r\nSubject: m" + n + "\r\nMessage-ID: <m" + n
-        + "@example.test>\r\n\r\nbody " + n + "\r\n";
-  }
-
   /** A healthy POP3 server whose maildrop holds one message per entry of {@code uidls}, with those UIDLs. */
   private static void serve(Socket s, List<String> uidls) throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-    OutputStream out = s.getOutputStream();
-    write(out, "+OK ready\r\n");
-    String line;
-    while ((line = in.readLine()) != null) {
-      String[] words = line.split(" ");
-      String verb = words[0].toUpperCase(Locale.ROOT);
-      StringBuilder answer = new StringBuilder();
-      switch (verb) {
-        case "CAPA" -> answer.append("+OK\r\nUSER\r\nUIDL\r\nTOP\r\n.\r\n");
-        case "USER", "PASS", "NOOP", "RSET" -> answer.append("+OK\r\n");
-        case "STAT" -> answer.append("+OK ").append(uidls.size()).append(' ').append(uidls.size() * 100).append("\r\n");
-        case "UIDL" -> {
-          answer.append("+OK\r\n");
-          for (int i = 0; i < uidls.size(); i++) {
-            answer.append(i + 1).append(' ').append(uidls.get(i)).append("\r\n");
-          }
-          answer.append(".\r\n");
-        }
-        case "LIST" -> {
-          answer.append("+OK\r\n");
-          for (int i = 0; i < uidls.size(); i++) {
-            answer.append(i + 1).append(' ').append(message(i + 1).length()).append("\r\n");
-          }
-          answer.append(".\r\n");
-        }
-        case "TOP" -> {
-          String m = message(Integer.parseInt(words[1]));
-          answer.append("+OK\r\n").append(m, 0, m.indexOf("\r\n\r\n") + 4).append(".\r\n");
-        }
-        case "RETR" -> answer.append("+OK\r\n").append(message(Integer.parseInt(words[1]))).append(".\r\n");
-        case "QUIT" -> {
-          write(out, "+OK bye\r\n");
-          return;
-        }
-        default -> answer.append("-ERR unknown command\r\n");
-      }
-      write(out, answer.toString());
-    }
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
+    FakeMaildrop.serve(s, uidls, false, new ArrayList<>());
   }
 }

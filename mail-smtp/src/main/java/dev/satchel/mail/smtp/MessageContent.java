@@ -4,13 +4,10 @@ import dev.satchel.mail.DkimSigner;
 import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.internal.MimeWriter;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,9 +21,6 @@ import org.jspecify.annotations.Nullable;
 final class MessageContent {
   /** Messages up to this size are held in memory, composed once. */
   static final int BUFFERED = 64 * 1024;
-
-  /** One Jakarta Mail session for composing (creating one per message reads the provider files each time). */
-  private static final Session SESSION = Session.getInstance(new Properties());
 
   private final OutgoingMessage message;
   private final byte @Nullable [] bytes;
@@ -98,11 +92,7 @@ final class MessageContent {
   }
 
   private static void compose(OutgoingMessage message, OutputStream out) throws IOException {
-    try {
-      MimeWriter.toMimeMessage(message, SESSION).writeTo(out);
-    } catch (MessagingException e) {
-      throw new IOException("cannot write message " + message.messageId().orElse("") + ": " + e.getMessage(), e);
-    }
+    MimeWriter.write(message, out);
   }
 
   private static MailCommandException unreadable(String operation, IOException e) {
@@ -143,7 +133,7 @@ final class MessageContent {
     boolean overflowed;
 
     Capped() {
-      super(8 * 1024);
+      super(2 * 1024); // a short text message fits; larger ones grow by doubling
     }
 
     @Override
