@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by start.sh and stop.sh: OpenDKIM (Debian package opendkim) as a verifying milter for the
-# harness's Postfix, on $MH_HOST:$MH_OPENDKIM_PORT. Postfix hands it every message on the MX port and
-# on submission (smtpd_milters); it adds "Authentication-Results: mailharness; dkim=..." with its
+# harness's Postfix, on $MH_HOST:$MH_OPENDKIM_PORT. Postfix hands it every message on submission
+# (smtpd_milters in master.cf; the MX port has none); it adds "Authentication-Results: mailharness; dkim=..." with its
 # verdict, which the interop tests read back from Dovecot.
 #
 # No DNS: the public keys come from a TestPublicKeys file. start.sh generates the signing keys once

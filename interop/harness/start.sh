@@ -441,10 +441,9 @@ smtpd_sasl_security_options = noanonymous
 smtpd_sasl_tls_security_options = noanonymous
 smtpd_sasl_authenticated_header = yes
 
-# OpenDKIM verifies every message on both smtpd ports and adds Authentication-Results
-# (opendkim.sh); a milter that does not answer never blocks mail.
-smtpd_milters = inet:$MH_HOST:$MH_OPENDKIM_PORT
-non_smtpd_milters = \$smtpd_milters
+# OpenDKIM verifies every message on the submission port and adds Authentication-Results
+# (opendkim.sh; smtpd_milters in master.cf); a milter that does not answer never blocks mail. The MX
+# port has none, so the send benchmark measures Postfix, not the milter (about 90 ms a message).
 milter_default_action = accept
 milter_protocol = 6
 EOF
@@ -464,6 +463,7 @@ $MH_HOST:$MH_SUBM_PORT inet n - n - - smtpd
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_tls_auth_only=yes
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_milters=inet:$MH_HOST:$MH_OPENDKIM_PORT
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -572,7 +572,7 @@ mailharness is up on $MH_HOST (state: $MH_DIR, started in $(awk -v a="$T0" -v b=
   Cyrus IMAP  $MH_HOST:$MH_CYRUS_IMAP_PORT (STARTTLS) $MH_CYRUS_IMAPS_PORT (TLS), POP3 $MH_CYRUS_POP3_PORT / $MH_CYRUS_POP3S_PORT, LMTP $MH_CYRUS_LMTP_PORT
   Courier     $MH_HOST:$MH_COURIER_IMAP_PORT (STARTTLS) $MH_COURIER_IMAPS_PORT (TLS), POP3 $MH_COURIER_POP3_PORT / $MH_COURIER_POP3S_PORT (mail only by IMAP APPEND)
   Exim SMTP   $MH_HOST:$MH_EXIM_SMTP_PORT (STARTTLS optional, no AUTH), submission $MH_EXIM_SUBM_PORT (STARTTLS + AUTH required); delivers to Dovecot over LMTP
-  OpenDKIM    $MH_HOST:$MH_OPENDKIM_PORT  verify-mode milter on both Postfix ports: "Authentication-Results: $MH_AUTHSERV_ID; dkim=..."
+  OpenDKIM    $MH_HOST:$MH_OPENDKIM_PORT  verify-mode milter on Postfix submission: "Authentication-Results: $MH_AUTHSERV_ID; dkim=..."
               signing keys $MH_OPENDKIM_DIR/rsa.pem (s=$MH_DKIM_RSA_SELECTOR), ed25519.pem (s=$MH_DKIM_ED25519_SELECTOR), d= any local domain
   PostgreSQL  $MH_HOST:$MH_POSTGRES_PORT database $MH_POSTGRES_DB, user $MH_POSTGRES_USER / $MH_POSTGRES_PASSWORD (jdbc:postgresql://$MH_HOST:$MH_POSTGRES_PORT/$MH_POSTGRES_DB)
   Local domains: $DOMAINS   (anything else: 554 Relay access denied)
