@@ -92,7 +92,7 @@ final class ProcessorRun {
       throw e;
     }
     save(book, now, !anyPending);
-    if (anyPending && p.events != MailEventListener.NOOP) {
+    if (p.events != MailEventListener.NOOP) { // every run, so that a gauge falls back to zero
       Duration lag = oldestPending == null ? Duration.ZERO : Duration.between(oldestPending, p.clock.instant());
       ProcessorLagEvent e = new ProcessorLagEvent(p.accountName, lag.isNegative() ? Duration.ZERO : lag);
       Events.emit(p.events, l -> l.processorLag(e));

@@ -63,7 +63,7 @@ public interface MailEventListener {
   /** An inbox processor gave a message to its dead-letter handler. */
   default void messageDeadLettered(ProcessorEvent event) {}
 
-  /** An inbox processor run left messages unhandled: the age of the oldest of them. */
+  /** An inbox processor run ended: the age of the oldest message it left unhandled, zero when none. */
   default void processorLag(ProcessorLagEvent event) {}
 
   /** A watch lost its connection and connected again. */
