@@ -386,8 +386,7 @@ final class MailTransaction {
           + redact(r) + ", which is no answer to it: its replies no longer match the commands (out of order, or more"
           + " or fewer than the commands), so the connection was closed");
     }
-    int sp = command.indexOf(' ');
-    session.completed(command.equals("end of data") ? "DATA" : sp < 0 ? command : command.substring(0, sp), r);
+    session.completed(command, r);
     return r;
   }
 

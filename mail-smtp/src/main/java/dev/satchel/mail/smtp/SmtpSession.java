@@ -304,8 +304,7 @@ final class SmtpSession implements Closeable {
   /** Writes and sends one command and reads its reply. */
   Reply command(String line, String operation) {
     Reply r = exchange(line, operation);
-    int sp = line.indexOf(' ');
-    completed(sp < 0 ? line : line.substring(0, sp), r);
+    completed(line, r);
     return r;
   }
 
@@ -320,10 +319,13 @@ final class SmtpSession implements Closeable {
    * Reports the reply to one command to the settings' event listener, if any, timed from the last
    * flush (for pipelined commands: from when the batch was sent).
    *
-   * @param verb the command verb only ({@code MAIL}, {@code RCPT}), never an argument
+   * @param command the command or its name ({@code RCPT TO}, {@code end of data}); only its first word
+   *     (for {@code end of data}: {@code DATA}) is reported, never an argument
    */
-  void completed(String verb, Reply r) {
+  void completed(String command, Reply r) {
     if (Events.enabled(settings)) {
+      int sp = command.indexOf(' ');
+      String verb = command.equals("end of data") ? "DATA" : sp < 0 ? command : command.substring(0, sp);
       Events.command(settings, verb.toUpperCase(Locale.ROOT), flushedAt,
           r.code() < 400 ? "ok" : r.code() < 500 ? "transient" : "permanent");
     }

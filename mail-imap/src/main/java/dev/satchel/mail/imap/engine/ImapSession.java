@@ -300,7 +300,7 @@ public final class ImapSession implements Closeable {
     long started = Events.start(settings);
     send(line, command.startsWith("LOGIN ") ? tag + " LOGIN [redacted]" : line, operation);
     ImapResponse done = completion(tag, untagged, sink, operation);
-    commandCompleted(verb(command), started, done);
+    commandCompleted(command, started, done);
     return done;
   }
 
@@ -380,17 +380,20 @@ public final class ImapSession implements Closeable {
       throw MailExceptions.translate(operation, server, e);
     }
     ImapResponse done = completion(tag, untagged, sink, operation);
-    commandCompleted(operation.toUpperCase(Locale.ROOT), started, done);
+    commandCompleted(operation, started, done);
     if (!done.is("OK")) {
       throw new MailCommandException(operation, Secrets.redact(serverText(done)), null);
     }
     return done;
   }
 
-  /** Reports one command's completion to the settings' event listener, if any. */
-  private void commandCompleted(String verb, long started, ImapResponse done) {
+  /**
+   * Reports one command's completion to the settings' event listener, if any, with the verb of
+   * {@code command} only (worked out only when someone listens).
+   */
+  private void commandCompleted(String command, long started, ImapResponse done) {
     if (Events.enabled(settings)) {
-      Events.command(settings, verb, started, done.is("OK") ? "ok" : done.is("NO") ? "no" : "bad");
+      Events.command(settings, verb(command), started, done.is("OK") ? "ok" : done.is("NO") ? "no" : "bad");
     }
   }
 
@@ -633,7 +636,7 @@ public final class ImapSession implements Closeable {
         List<String> sent = first.commands;
         if (sent != null) {
           for (int i = 0; i < answers.size(); i++) {
-            commandCompleted(verb(sent.get(i)), first.started, answers.get(i));
+            commandCompleted(sent.get(i), first.started, answers.get(i));
           }
         }
         first.done = answers;
