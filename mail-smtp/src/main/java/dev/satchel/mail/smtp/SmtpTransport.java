@@ -66,7 +66,7 @@ final class SmtpTransport implements Transport {
     } catch (RuntimeException e) {
       String outcome = e instanceof MailDeliveryUnknownException ? "delivery-unknown"
           : e instanceof MailCommandException ? "rejected" : "failed";
-      sent(0, 0, started, outcome);
+      sent(0, e instanceof MailCommandException c ? c.rejectedRecipients().size() : 0, started, outcome);
       throw e;
     }
     sent(result.accepted().size(), result.rejected().size(), started, result.isComplete() ? "sent" : "partial");

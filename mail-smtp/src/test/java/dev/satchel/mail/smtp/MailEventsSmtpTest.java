@@ -1,7 +1,9 @@
 package dev.satchel.mail.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.OutgoingMessage;
 import dev.satchel.mail.Security;
@@ -87,5 +89,24 @@ class MailEventsSmtpTest {
     assertThat(result.isComplete()).isTrue();
     assertThat(server.received("ok@example.test")).hasSize(1);
     assertThat(after.of(LoginEvent.class)).hasSize(1);
+  }
+
+  @Test
+  void aSendWhoseEveryRecipientIsRefusedIsARejectedSend(TestMailServer server) {
+    TestUser alice = TestServers.alice(server);
+    server.recipientPolicy(RecipientPolicy.builder().reject("*@example.test").build());
+    RecordingEventListener events = new RecordingEventListener();
+    MailSettings settings = TestServers.settings(server, alice, Security.NONE).toBuilder().eventListener(events).build();
+
+    try (Transport smtp = Transport.connect(settings)) {
+      assertThatThrownBy(() -> smtp.send(message())).isInstanceOf(MailCommandException.class);
+    }
+
+    assertThat(events.of(SendEvent.class)).singleElement().satisfies(e -> {
+      assertThat(e.accepted()).isZero();
+      assertThat(e.rejected()).isEqualTo(2);
+      assertThat(e.outcome()).isEqualTo("rejected");
+      assertThat(e.account()).isEqualTo("smtp:127.0.0.1");
+    });
   }
 }
