@@ -1,5 +1,6 @@
 package dev.satchel.mail.events;
 
+import dev.satchel.mail.internal.Events;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -11,22 +12,13 @@ final class CompositeListener implements MailEventListener {
     this.listeners = listeners;
   }
 
-  /** Calls every listener, even after one threw; then rethrows the first failure (others suppressed). */
+  /**
+   * Calls every listener; one that throws is logged (once per its class) and the others still get the
+   * event.
+   */
   private void each(Consumer<MailEventListener> call) {
-    RuntimeException failure = null;
     for (MailEventListener l : listeners) {
-      try {
-        call.accept(l);
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
+      Events.emit(l, call);
     }
   }
 

@@ -366,9 +366,11 @@ final class Pop3Session implements Closeable {
       }
       return ok;
     }
+    long started = Events.start(settings);
     sendAll(commands, operation);
     for (int i = 0; i < commands.size(); i++) {
       ok[i] = readMulti(operation, maxBytes, limitName, lines.get(i));
+      commandCompleted(commands.get(i), started, ok[i]);
     }
     return ok;
   }
@@ -382,9 +384,12 @@ final class Pop3Session implements Closeable {
       }
       return out;
     }
+    long started = Events.start(settings);
     sendAll(commands, operation);
     for (int i = 0; i < commands.size(); i++) {
-      out.add(status(operation));
+      Status done = status(operation);
+      commandCompleted(commands.get(i), started, done.ok());
+      out.add(done);
     }
     return out;
   }

@@ -83,12 +83,16 @@ class MailEventsSmtpTest {
 
     SendResult result;
     try (Transport smtp = Transport.connect(settings)) {
+      smtp.send(message());
       result = smtp.send(message());
     }
 
     assertThat(result.isComplete()).isTrue();
-    assertThat(server.received("ok@example.test")).hasSize(1);
+    assertThat(server.received("ok@example.test")).hasSize(2);
     assertThat(after.of(LoginEvent.class)).hasSize(1);
+    assertThat(after.of(SendEvent.class)).hasSize(2); // the other listener still gets every event
+    assertThat(LogCapture.lines()).filteredOn(l -> l.startsWith("WARN") && l.contains(throwing.getClass().getName()))
+        .hasSize(1);
   }
 
   @Test
