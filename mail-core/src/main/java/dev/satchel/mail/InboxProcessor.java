@@ -371,7 +371,11 @@ public final class InboxProcessor {
 
     private Builder() {}
 
-    /** Connect with {@code Mailbox.connect(settings)} for each run. This or {@link #mailboxes} is required. */
+    /**
+     * Connect with {@code Mailbox.connect(settings)} for each run. This or {@link #mailboxes} is required.
+     * The settings' {@link MailSettings#eventListener() event listener} also gets the processor's events
+     * (hand-over outcomes, lag), under the settings' {@link MailSettings#accountName() account name}.
+     */
     public Builder settings(MailSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
       this.mailboxes = null;

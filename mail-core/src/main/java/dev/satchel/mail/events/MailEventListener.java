@@ -32,7 +32,10 @@ public interface MailEventListener {
     }
   };
 
-  /** A listener that passes every event to each of {@code listeners}, in order. */
+  /**
+   * A listener that passes every event to each of {@code listeners}, in order; one that throws is
+   * logged (at WARN, once per its class) and the others still get the event.
+   */
   static MailEventListener composite(MailEventListener... listeners) {
     List<MailEventListener> all = List.of(listeners);
     all.forEach(l -> Objects.requireNonNull(l, "listener"));
