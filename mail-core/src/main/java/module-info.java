@@ -15,6 +15,7 @@ module dev.satchel.mail {
 
   exports dev.satchel.mail;
   exports dev.satchel.mail.spi;
+  exports dev.satchel.mail.events;
   exports dev.satchel.mail.internal.wire to
       dev.satchel.mail.imap,
       dev.satchel.mail.pop3,

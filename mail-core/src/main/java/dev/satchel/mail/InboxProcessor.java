@@ -1,5 +1,6 @@
 package dev.satchel.mail;
 
+import dev.satchel.mail.events.MailEventListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +102,9 @@ public final class InboxProcessor {
   final long saveIntervalNanos;
   final RetrySchedule retries;
   final Guard guard;
+  /** The event listener and account name of the settings; NOOP for {@code mailboxes(...)}. */
+  final MailEventListener events;
+  final String accountName;
   private final ReentrantLock runLock = new ReentrantLock();
   private volatile boolean pushOffered;
 
@@ -121,6 +125,9 @@ public final class InboxProcessor {
     this.saveIntervalNanos = b.saveInterval.toNanos();
     this.retries = new RetrySchedule(b.firstRetry, b.maxRetry);
     this.guard = b.guard;
+    MailSettings s = b.settings;
+    this.events = s == null ? MailEventListener.NOOP : s.eventListener();
+    this.accountName = s == null ? "mailboxes" : s.accountName();
   }
 
   /** A new builder. */
@@ -364,7 +371,11 @@ public final class InboxProcessor {
 
     private Builder() {}
 
-    /** Connect with {@code Mailbox.connect(settings)} for each run. This or {@link #mailboxes} is required. */
+    /**
+     * Connect with {@code Mailbox.connect(settings)} for each run. This or {@link #mailboxes} is required.
+     * The settings' {@link MailSettings#eventListener() event listener} also gets the processor's events
+     * (hand-over outcomes, lag), under the settings' {@link MailSettings#accountName() account name}.
+     */
     public Builder settings(MailSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
       this.mailboxes = null;

@@ -1,5 +1,6 @@
 package dev.satchel.mail;
 
+import dev.satchel.mail.events.MailEventListener;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,8 @@ public final class MailSettings {
   private final Duration writeTimeout;
   private final Duration operationTimeout;
   private final TlsOptions tls;
+  private final String accountName;
+  private final MailEventListener eventListener;
 
   private MailSettings(Builder b, Server server) {
     this.server = server;
@@ -47,6 +50,9 @@ public final class MailSettings {
     this.writeTimeout = b.writeTimeout;
     this.operationTimeout = b.operationTimeout;
     this.tls = b.tls;
+    String name = b.accountName;
+    this.accountName = name != null ? name : server.protocol().name().toLowerCase(java.util.Locale.ROOT) + ":" + server.host();
+    this.eventListener = b.eventListener;
   }
 
   /** A new builder with the defaults above and no server. */
@@ -64,6 +70,8 @@ public final class MailSettings {
     b.writeTimeout = writeTimeout;
     b.operationTimeout = operationTimeout;
     b.tls = tls;
+    b.accountName = accountName;
+    b.eventListener = eventListener;
     return b;
   }
 
@@ -117,6 +125,20 @@ public final class MailSettings {
   }
 
   /**
+   * The name of this account in events and metrics: the one given to
+   * {@link Builder#accountName(String)}, else the protocol and host, such as {@code imap:imap.example.com}
+   * (never the user name or address, which are personal data).
+   */
+  public String accountName() {
+    return accountName;
+  }
+
+  /** The listener that receives events; {@link MailEventListener#NOOP} when none was set. */
+  public MailEventListener eventListener() {
+    return eventListener;
+  }
+
+  /**
    * Equal when server, credentials, timeouts and TLS options are equal ({@link TlsOptions} compare by
    * identity, except that {@link TlsOptions#systemDefault()} is a single instance).
    */
@@ -124,12 +146,13 @@ public final class MailSettings {
   public boolean equals(@Nullable Object o) {
     return o instanceof MailSettings s && s.server.equals(server) && Objects.equals(s.credentials, credentials)
         && s.connectTimeout.equals(connectTimeout) && s.readTimeout.equals(readTimeout)
-        && s.writeTimeout.equals(writeTimeout) && s.operationTimeout.equals(operationTimeout) && s.tls.equals(tls);
+        && s.writeTimeout.equals(writeTimeout) && s.operationTimeout.equals(operationTimeout) && s.tls.equals(tls)
+        && s.accountName.equals(accountName) && s.eventListener.equals(eventListener);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(server, credentials, connectTimeout, readTimeout, writeTimeout, operationTimeout, tls);
+    return Objects.hash(server, credentials, connectTimeout, readTimeout, writeTimeout, operationTimeout, tls, accountName);
   }
 
   /** Shows server, user name, timeouts and TLS trust; never a password or token. */
@@ -137,7 +160,7 @@ public final class MailSettings {
   public String toString() {
     return "MailSettings[server=" + server + ", credentials=" + credentials + ", connectTimeout=" + connectTimeout
         + ", readTimeout=" + readTimeout + ", writeTimeout=" + writeTimeout + ", operationTimeout=" + operationTimeout
-        + ", tls=" + tls + "]";
+        + ", tls=" + tls + ", accountName=" + accountName + "]";
   }
 
   /** Builds {@link MailSettings}. Not thread-safe. */
@@ -149,6 +172,8 @@ public final class MailSettings {
     private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
     private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
     private TlsOptions tls = TlsOptions.systemDefault();
+    private @Nullable String accountName;
+    private MailEventListener eventListener = MailEventListener.NOOP;
 
     private Builder() {}
 
@@ -220,6 +245,36 @@ public final class MailSettings {
     /** Which certificates TLS trusts. Default {@link TlsOptions#systemDefault()}. */
     public Builder tls(TlsOptions tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * The name of this account in events and metrics, such as {@code support} or {@code billing}: 1 to
+     * 64 characters, without {@code @}, control characters or spaces, so that no address ends up in a
+     * metric tag. Default: the protocol and host, such as {@code imap:imap.example.com}.
+     *
+     * @throws IllegalArgumentException when the name is empty, longer than 64 characters or has
+     *     {@code @}, a space or a control character
+     */
+    public Builder accountName(String accountName) {
+      Objects.requireNonNull(accountName, "accountName");
+      if (accountName.isEmpty() || accountName.length() > 64
+          || accountName.chars().anyMatch(c -> c == '@' || c <= ' ' || c == 0x7f)) {
+        throw new IllegalArgumentException("accountName must be 1..64 characters without '@', spaces or control"
+            + " characters (it becomes a metric tag; an address is personal data), was \"" + accountName + "\"");
+      }
+      this.accountName = accountName;
+      return this;
+    }
+
+    /**
+     * The listener that receives events (connections, logins, commands, sends, inbox processing,
+     * watch reconnects) of connections made with these settings; use
+     * {@link MailEventListener#composite} for several. Default {@link MailEventListener#NOOP}: no event
+     * is built.
+     */
+    public Builder eventListener(MailEventListener listener) {
+      this.eventListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

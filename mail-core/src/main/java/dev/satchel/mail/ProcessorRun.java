@@ -1,5 +1,10 @@
 package dev.satchel.mail;
 
+import dev.satchel.mail.events.MailEventListener;
+import dev.satchel.mail.events.ProcessorEvent;
+import dev.satchel.mail.events.ProcessorLagEvent;
+import dev.satchel.mail.internal.Events;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -68,6 +73,7 @@ final class ProcessorRun {
     redoActions(book, added);
     save(book, now, false);
     boolean anyPending = false;
+    @Nullable Instant oldestPending = null;
     int deferred = 0;
     Saver saver = new Saver(book, now);
     try {
@@ -75,8 +81,10 @@ final class ProcessorRun {
         if (honourBackoff && p.retries.waiting(summary.uid().asString(), p.clock.instant())) {
           deferred++;
           anyPending = true;
+          oldestPending = older(oldestPending, summary);
         } else if (!handOver(summary, book, saver)) {
           anyPending = true;
+          oldestPending = older(oldestPending, summary);
         }
       }
     } catch (RuntimeException | Error e) {
@@ -84,6 +92,11 @@ final class ProcessorRun {
       throw e;
     }
     save(book, now, !anyPending);
+    if (p.events != MailEventListener.NOOP) { // every run, so that a gauge falls back to zero
+      Duration lag = oldestPending == null ? Duration.ZERO : Duration.between(oldestPending, p.clock.instant());
+      ProcessorLagEvent e = new ProcessorLagEvent(p.accountName, lag.isNegative() ? Duration.ZERO : lag);
+      Events.emit(p.events, l -> l.processorLag(e));
+    }
     counts.found = changes.added().size() - deferred;
     InboxProcessor.Report report = new InboxProcessor.Report(counts.found, counts.handled, counts.failed,
         counts.deadLettered, counts.acknowledged);
@@ -135,12 +148,33 @@ final class ProcessorRun {
     return Objects.requireNonNull(folder, "folder");
   }
 
+  /**
+   * The older of {@code oldest} and the receive date of {@code summary} (IMAP INTERNALDATE, else its
+   * Date header); {@code oldest} when the message has neither.
+   */
+  private static @Nullable Instant older(@Nullable Instant oldest, MessageSummary summary) {
+    Optional<Instant> date = summary.internalDate().or(() -> summary.envelope().date().map(d -> d.toInstant()));
+    if (date.isEmpty()) {
+      return oldest;
+    }
+    return oldest == null || date.get().isBefore(oldest) ? date.get() : oldest;
+  }
+
+  /** Reports one hand-over outcome to the processor's event listener, if any. */
+  private void outcome(long started, java.util.function.BiConsumer<MailEventListener, ProcessorEvent> call) {
+    if (p.events != MailEventListener.NOOP) {
+      ProcessorEvent e = new ProcessorEvent(p.accountName, Events.since(started));
+      Events.emit(p.events, l -> call.accept(l, e));
+    }
+  }
+
   /** Returns true when the message is settled (handled or dead-lettered). */
   private boolean handOver(MessageSummary summary, ProcessingBook book, Saver saver) {
     p.guard.check(InboxProcessor.Guard.Step.HAND_OVER);
     String id = summary.uid().asString();
     Message message = null;
     Exception failure;
+    long started = p.events == MailEventListener.NOOP ? 0 : System.nanoTime();
     try {
       message = mailbox.fetch(folder(), summary.uid());
       p.handler.handle(message);
@@ -151,6 +185,7 @@ final class ProcessorRun {
       failure = e;
     }
     if (failure == null) {
+      outcome(started, MailEventListener::messageHandled);
       counts.handled++;
       if (acknowledge(List.of(summary.uid()), true)) {
         counts.acknowledged++;
@@ -163,6 +198,7 @@ final class ProcessorRun {
       saver.changed();
       return true;
     }
+    outcome(started, MailEventListener::messageFailed);
     counts.failed++;
     int failures = book.failed(id);
     LOG.warn("{}: handling message {} failed (attempt {} of {}): {}", p.stateKey, summary.uid(), failures, p.maxFailures,
@@ -181,6 +217,7 @@ final class ProcessorRun {
   /** Gives the letter to the dead-letter handler; true when it accepted (the message is then settled). */
   private boolean deadLetter(DeadLetter letter, ProcessingBook book) {
     Uid uid = letter.summary().uid();
+    long started = p.events == MailEventListener.NOOP ? 0 : System.nanoTime();
     try {
       p.deadLetters.deadLetter(letter);
     } catch (MailConnectionException | MailAuthenticationException e) {
@@ -191,6 +228,7 @@ final class ProcessorRun {
     }
     String id = uid.asString();
     book.dead(id, p.clock.instant());
+    outcome(started, MailEventListener::messageDeadLettered);
     counts.deadLettered++;
     p.retries.settled(id);
     quarantine(List.of(uid));

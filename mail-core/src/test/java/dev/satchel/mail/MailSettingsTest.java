@@ -1,6 +1,7 @@
 package dev.satchel.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
@@ -105,5 +106,22 @@ class MailSettingsTest {
     MailSettings oauth = MailSettings.builder().server(IMAP)
         .credentials(Credentials.oauth2("alice@example.com", refresh -> "ya29.TOKEN-VALUE")).build();
     assertThat(oauth.toString()).contains("alice@example.com").doesNotContain("ya29", "TOKEN-VALUE");
+  }
+
+  @Test
+  void accountNameDefaultsToProtocolAndHostWithoutTheUser() {
+    MailSettings settings = imap().build();
+    assertThat(settings.accountName()).isEqualTo("imap:imap.example.com").doesNotContain("alice");
+    assertThat(settings.eventListener()).isSameAs(dev.satchel.mail.events.MailEventListener.NOOP);
+    assertThat(imap().accountName("support").build().accountName()).isEqualTo("support");
+    assertThat(settings.toBuilder().accountName("support").build()).isNotEqualTo(settings);
+  }
+
+  @Test
+  void accountNameRefusesAddressesBlanksAndOverlongNames() {
+    for (String bad : new String[] {"", "alice@example.com", "two words", "tab\tname", "x".repeat(65)}) {
+      assertThatThrownBy(() -> imap().accountName(bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("accountName");
+    }
   }
 }

@@ -10,6 +10,7 @@ import dev.satchel.mail.MailboxListener;
 import dev.satchel.mail.MailboxOptions;
 import dev.satchel.mail.SyncState;
 import dev.satchel.mail.Watch;
+import dev.satchel.mail.internal.Events;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -76,11 +77,16 @@ final class ImapWatch implements Watch, Runnable {
   @Override
   public void run() {
     Duration delay = options.reconnectMinDelay();
+    boolean lost = false;
     while (running) {
       ImapMailbox box = null;
       try {
         box = ImapMailbox.connect(settings, options, true);
         connection = box;
+        if (lost) {
+          Events.watchReconnected(settings);
+          lost = false;
+        }
         if (!running) {
           break;
         }
@@ -116,6 +122,7 @@ final class ImapWatch implements Watch, Runnable {
         }
         MailException cause = e instanceof MailException me ? me
             : new MailConnectionException("watch of " + folder.fullName() + " failed: " + e.getMessage(), e);
+        lost = true;
         Duration wait = jitter(delay);
         LOG.debug("watch of {} lost its connection; retrying in {}: {}", folder.fullName(), wait, cause.getMessage());
         try {

@@ -10,7 +10,10 @@ import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.MailboxListener;
 import dev.satchel.mail.MailboxOptions;
 import dev.satchel.mail.MessageSummary;
+import dev.satchel.mail.Protocol;
 import dev.satchel.mail.Watch;
+import dev.satchel.mail.events.WatchReconnectEvent;
+import dev.satchel.mail.testkit.RecordingEventListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -73,8 +76,10 @@ class ImapWatchTest {
   private void watchReportsDeliveriesAcrossACut(Set<String> hidden) throws Exception {
     GreenMailImap.User u = server.newUser();
     server.deliver(u, "INBOX", "already there", "x");
+    RecordingEventListener events = new RecordingEventListener();
     try (ImapProxy proxy = new ImapProxy(server.port(), hidden);
-        Mailbox m = Mailbox.connect(GreenMailImap.settings(u, proxy.port()), FAST)) {
+        Mailbox m = Mailbox.connect(GreenMailImap.settings(u, proxy.port()).toBuilder().eventListener(events).build(),
+            FAST)) {
       Recorder rec = new Recorder();
       try (Watch w = m.watch(m.inbox(), rec)) {
         assertThat(w.isRunning()).isTrue();
@@ -93,6 +98,8 @@ class ImapWatchTest {
         assertThat(rec.added).extracting(s -> s.envelope().subject()).doesNotContain("already there")
             .containsOnlyOnce("first", "in the gap", "after");
       }
+      assertThat(events.of(WatchReconnectEvent.class)).isNotEmpty()
+          .allSatisfy(e -> assertThat(e.protocol()).isEqualTo(Protocol.IMAP));
     }
   }
 

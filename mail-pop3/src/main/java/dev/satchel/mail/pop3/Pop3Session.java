@@ -8,6 +8,7 @@ import dev.satchel.mail.MailException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Security;
 import dev.satchel.mail.Server;
+import dev.satchel.mail.internal.Events;
 import dev.satchel.mail.internal.MailExceptions;
 import dev.satchel.mail.internal.OAuth2Tokens;
 import dev.satchel.mail.internal.Secrets;
@@ -82,6 +83,7 @@ final class Pop3Session implements Closeable {
   private @Nullable String timestamp;
   private Secrets.Registration secrets = Secrets.none();
   private volatile boolean closed;
+  private String loginMechanism = "USER";
 
   private Pop3Session(MailSettings settings, WireLimits limits, WireConnection connection) {
     this.settings = settings;
@@ -129,7 +131,7 @@ final class Pop3Session implements Closeable {
     if (server.security() == Security.STARTTLS) {
       startTls();
     }
-    login();
+    Events.timedLogin(settings, this::login, () -> loginMechanism);
     // RFC 2449: capabilities may change after login; asked again with the maildrop's STAT (capaThen)
   }
 
@@ -216,6 +218,9 @@ final class Pop3Session implements Closeable {
     }
     String user = credentials.username();
     SaslClient.Mechanism mechanism = SaslClient.choose(credentials, saslMechanisms).orElse(null);
+    if (mechanism != null) {
+      loginMechanism = mechanism.wireName();
+    }
     if (credentials instanceof Credentials.OAuth2 oauth) {
       if (mechanism == null) {
         throw new MailAuthenticationException(server + " does not offer OAuth2 (no SASL XOAUTH2 or OAUTHBEARER in its"
@@ -249,9 +254,11 @@ final class Pop3Session implements Closeable {
       String stamp = timestamp;
       done = null;
       if (stamp != null && server.security() == Security.NONE) {
+        loginMechanism = "APOP";
         done = command("APOP " + user + " " + apopDigest(stamp, password), "APOP " + user + " [digest]", "login");
         if (!done.ok()) {
           TRACE.debug("{}: APOP refused; trying USER/PASS", server);
+          loginMechanism = "USER";
           done = null;
         }
       }
@@ -336,8 +343,20 @@ final class Pop3Session implements Closeable {
    * @return the status, +OK or -ERR
    */
   Status command(String command, String traced, String operation) {
+    long started = Events.start(settings);
     send(command, traced, operation);
-    return status(operation);
+    Status done = status(operation);
+    commandCompleted(command, started, done.ok());
+    return done;
+  }
+
+  /** Reports one command's answer to the settings' event listener, if any: its verb only. */
+  private void commandCompleted(String command, long started, boolean ok) {
+    if (Events.enabled(settings)) {
+      int sp = command.indexOf(' ');
+      Events.command(settings, (sp < 0 ? command : command.substring(0, sp)).toUpperCase(java.util.Locale.ROOT), started,
+          ok ? "ok" : "err");
+    }
   }
 
   /**
@@ -347,8 +366,11 @@ final class Pop3Session implements Closeable {
    * @return true on +OK, false on -ERR (then there were no lines)
    */
   boolean multi(String command, String traced, String operation, long maxBytes, String limitName, LineSink lines) {
+    long started = Events.start(settings);
     send(command, traced, operation);
-    return readMulti(operation, maxBytes, limitName, lines);
+    boolean ok = readMulti(operation, maxBytes, limitName, lines);
+    commandCompleted(command, started, ok);
+    return ok;
   }
 
   /**
@@ -366,9 +388,11 @@ final class Pop3Session implements Closeable {
       }
       return ok;
     }
+    long started = Events.start(settings);
     sendAll(commands, operation);
     for (int i = 0; i < commands.size(); i++) {
       ok[i] = readMulti(operation, maxBytes, limitName, lines.get(i));
+      commandCompleted(commands.get(i), started, ok[i]);
     }
     return ok;
   }
@@ -382,9 +406,12 @@ final class Pop3Session implements Closeable {
       }
       return out;
     }
+    long started = Events.start(settings);
     sendAll(commands, operation);
     for (int i = 0; i < commands.size(); i++) {
-      out.add(status(operation));
+      Status done = status(operation);
+      commandCompleted(commands.get(i), started, done.ok());
+      out.add(done);
     }
     return out;
   }

@@ -7,6 +7,7 @@ import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.MailboxListener;
 import dev.satchel.mail.SyncState;
 import dev.satchel.mail.Watch;
+import dev.satchel.mail.internal.Events;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,8 +48,13 @@ final class Pop3Watch implements Watch {
   private void loop() {
     Duration wait = interval;
     Duration backoff = Duration.ofSeconds(1);
+    boolean lost = false;
     while (sleep(wait)) {
       try (Mailbox mailbox = new Pop3Connector().connect(settings)) {
+        if (lost) {
+          Events.watchReconnected(settings);
+          lost = false;
+        }
         Changes changes = mailbox.changesSince(mailbox.inbox(), state);
         state = changes.state();
         if (!changes.isEmpty() && running) {
@@ -61,6 +67,7 @@ final class Pop3Watch implements Watch {
         wait = interval;
         backoff = Duration.ofSeconds(1);
       } catch (MailException e) {
+        lost = true;
         wait = backoff;
         backoff = backoff.multipliedBy(2).compareTo(interval) > 0 ? interval : backoff.multipliedBy(2);
         LOG.debug("POP3 poll of {} failed; retrying in {}: {}", settings.server(), wait, e.getMessage());

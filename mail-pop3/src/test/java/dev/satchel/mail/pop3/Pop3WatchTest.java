@@ -7,7 +7,10 @@ import dev.satchel.mail.Folder;
 import dev.satchel.mail.MailException;
 import dev.satchel.mail.Mailbox;
 import dev.satchel.mail.MailboxListener;
+import dev.satchel.mail.Protocol;
 import dev.satchel.mail.Watch;
+import dev.satchel.mail.events.WatchReconnectEvent;
+import dev.satchel.mail.testkit.RecordingEventListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -91,7 +94,9 @@ class Pop3WatchTest {
   void keepsPollingAfterALostConnectionAndReportsWhatArrivedInTheGap() throws Exception {
     try (Pop3Proxy proxy = new Pop3Proxy(server.pop3Port())) {
       Recorder recorder = new Recorder();
-      try (Mailbox mailbox = Mailbox.connect(server.settings(proxy.port())); Watch watch = watch(mailbox, recorder)) {
+      RecordingEventListener events = new RecordingEventListener();
+      try (Mailbox mailbox = Mailbox.connect(server.settings(proxy.port()).toBuilder().eventListener(events).build());
+          Watch watch = watch(mailbox, recorder)) {
         // Every poll opens a new session; cut each one as it opens the maildrop.
         proxy.cutBefore(line -> line.startsWith("STAT"));
         assertThat(recorder.disconnected.await(DEADLINE_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -100,6 +105,8 @@ class Pop3WatchTest {
         assertThat(subjects(recorder.next())).containsExactly("in the gap");
         assertThat(watch.isRunning()).isTrue();
       }
+      assertThat(events.of(WatchReconnectEvent.class)).isNotEmpty()
+          .allSatisfy(e -> assertThat(e.protocol()).isEqualTo(Protocol.POP3));
     }
   }
 

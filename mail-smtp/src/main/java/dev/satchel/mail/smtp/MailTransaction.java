@@ -171,7 +171,7 @@ final class MailTransaction {
       if (mail.positive()) {
         for (EmailAddress a : envelope) {
           String c = rcptCommand(a);
-          rcpt.add(expect(session.command(c, operation), "RCPT TO", false));
+          rcpt.add(expect(session.exchange(c, operation), "RCPT TO", false));
           if (rcpt.get(rcpt.size() - 1).code() == 421) {
             break;
           }
@@ -182,7 +182,7 @@ final class MailTransaction {
     if (chunking) {
       return chunks(content, rejected, pipelining);
     }
-    Reply data = expect(session.command("DATA", operation), "DATA", true);
+    Reply data = expect(session.exchange("DATA", operation), "DATA", true);
     if (data.code() != 354) {
       reset();
       throw refused("the server refused DATA (" + redact(data) + "); nothing was sent");
@@ -386,6 +386,7 @@ final class MailTransaction {
           + redact(r) + ", which is no answer to it: its replies no longer match the commands (out of order, or more"
           + " or fewer than the commands), so the connection was closed");
     }
+    session.completed(command, r);
     return r;
   }
 

@@ -7,6 +7,7 @@ import dev.satchel.mail.MailException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Security;
 import dev.satchel.mail.Server;
+import dev.satchel.mail.internal.Events;
 import dev.satchel.mail.internal.MailExceptions;
 import dev.satchel.mail.internal.OAuth2Tokens;
 import dev.satchel.mail.internal.Secrets;
@@ -74,6 +75,8 @@ final class SmtpSession implements Closeable {
   private final Set<String> authMechanisms = new LinkedHashSet<>();
   private final List<Secrets.Registration> secrets = new ArrayList<>();
   private volatile boolean closed;
+  private String loginMechanism = "none";
+  private long flushedAt;
 
   private SmtpSession(MailSettings settings, WireConnection connection, @Nullable ProtocolTrace trace) {
     this.settings = settings;
@@ -116,7 +119,7 @@ final class SmtpSession implements Closeable {
     }
     Credentials credentials = settings.credentials();
     if (credentials != null) {
-      login(credentials);
+      Events.timedLogin(settings, () -> login(credentials), () -> loginMechanism);
     }
   }
 
@@ -189,6 +192,7 @@ final class SmtpSession implements Closeable {
               : " takes a password (PLAIN or LOGIN)")
           + ". No credential was sent", null);
     }
+    loginMechanism = mechanism.wireName();
     String user = credentials.username();
     String secret = credentials instanceof Credentials.Password p ? new String(p.secret())
         : OAuth2Tokens.token((Credentials.OAuth2) credentials, false, server);
@@ -289,6 +293,7 @@ final class SmtpSession implements Closeable {
 
   /** Sends what was written. */
   void flush(String operation) {
+    flushedAt = Events.start(settings);
     try {
       connection.output().flush();
     } catch (IOException e) {
@@ -298,9 +303,37 @@ final class SmtpSession implements Closeable {
 
   /** Writes and sends one command and reads its reply. */
   Reply command(String line, String operation) {
+    Reply r = exchange(line, operation);
+    completed(line, r);
+    return r;
+  }
+
+  /** Writes and sends one command and reads its reply, without an event (the caller reports it). */
+  Reply exchange(String line, String operation) {
     write(line, line);
     flush(operation);
     return read(operation);
+  }
+
+  /**
+   * Reports the reply to one command to the settings' event listener, if any, timed from the last
+   * flush (for pipelined commands: from when the batch was sent).
+   *
+   * @param command the command or its name ({@code RCPT TO}, {@code end of data}); only its first word
+   *     (for {@code end of data}: {@code DATA}) is reported, never an argument
+   */
+  void completed(String command, Reply r) {
+    if (Events.enabled(settings)) {
+      int sp = command.indexOf(' ');
+      String verb = command.equals("end of data") ? "DATA" : sp < 0 ? command : command.substring(0, sp);
+      Events.command(settings, verb.toUpperCase(Locale.ROOT), flushedAt,
+          r.code() < 400 ? "ok" : r.code() < 500 ? "transient" : "permanent");
+    }
+  }
+
+  /** The settings this session was opened with. */
+  MailSettings settings() {
+    return settings;
   }
 
   /** The connection's buffered output, for message content. */

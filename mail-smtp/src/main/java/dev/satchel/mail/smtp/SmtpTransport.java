@@ -1,6 +1,7 @@
 package dev.satchel.mail.smtp;
 
 import dev.satchel.mail.EmailAddress;
+import dev.satchel.mail.MailCommandException;
 import dev.satchel.mail.MailConnectionException;
 import dev.satchel.mail.MailDeliveryUnknownException;
 import dev.satchel.mail.MailSettings;
@@ -9,6 +10,8 @@ import dev.satchel.mail.SendOptions;
 import dev.satchel.mail.SendResult;
 import dev.satchel.mail.Server;
 import dev.satchel.mail.Transport;
+import dev.satchel.mail.events.SendEvent;
+import dev.satchel.mail.internal.Events;
 import dev.satchel.mail.internal.SentFolder;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -53,6 +56,29 @@ final class SmtpTransport implements Transport {
 
   @Override
   public SendResult send(OutgoingMessage message, SendOptions options) {
+    if (!Events.enabled(settings)) {
+      return sendOnce(message, options);
+    }
+    long started = System.nanoTime();
+    SendResult result;
+    try {
+      result = sendOnce(message, options);
+    } catch (RuntimeException e) {
+      String outcome = e instanceof MailDeliveryUnknownException ? "delivery-unknown"
+          : e instanceof MailCommandException ? "rejected" : "failed";
+      sent(0, e instanceof MailCommandException c ? c.rejectedRecipients().size() : 0, started, outcome);
+      throw e;
+    }
+    sent(result.accepted().size(), result.rejected().size(), started, result.isComplete() ? "sent" : "partial");
+    return result;
+  }
+
+  private void sent(int accepted, int rejected, long started, String outcome) {
+    SendEvent e = new SendEvent(settings.accountName(), accepted, rejected, Events.since(started), outcome);
+    Events.emit(settings.eventListener(), l -> l.messageSent(e));
+  }
+
+  private SendResult sendOnce(OutgoingMessage message, SendOptions options) {
     if (closed) {
       throw new IllegalStateException("this Transport to " + server + " is closed");
     }

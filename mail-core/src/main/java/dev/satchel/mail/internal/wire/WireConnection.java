@@ -80,11 +80,18 @@ public final class WireConnection implements Closeable {
    *     times out or passes the deadline (translated by {@code MailExceptions.translateConnect})
    */
   public static WireConnection connect(dev.satchel.mail.MailSettings settings, Duration operationTimeout) {
+    long started = dev.satchel.mail.internal.Events.start(settings);
     try {
-      return open(settings.server(), settings.tls(), settings.connectTimeout(), settings.readTimeout(),
+      WireConnection c = open(settings.server(), settings.tls(), settings.connectTimeout(), settings.readTimeout(),
           settings.writeTimeout(), Deadline.in(operationTimeout));
+      dev.satchel.mail.internal.Events.connected(settings, started);
+      return c;
     } catch (IOException e) {
+      dev.satchel.mail.internal.Events.connectFailed(settings, started, e);
       throw dev.satchel.mail.internal.MailExceptions.translateConnect(settings.server(), e);
+    } catch (RuntimeException e) {
+      dev.satchel.mail.internal.Events.connectFailed(settings, started, e);
+      throw e;
     }
   }
 

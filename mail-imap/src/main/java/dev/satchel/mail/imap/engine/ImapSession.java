@@ -8,6 +8,7 @@ import dev.satchel.mail.MailException;
 import dev.satchel.mail.MailSettings;
 import dev.satchel.mail.Security;
 import dev.satchel.mail.Server;
+import dev.satchel.mail.internal.Events;
 import dev.satchel.mail.internal.MailExceptions;
 import dev.satchel.mail.internal.OAuth2Tokens;
 import dev.satchel.mail.internal.Secrets;
@@ -55,6 +56,7 @@ public final class ImapSession implements Closeable {
   private final Set<String> capabilities = new HashSet<>();
   private Secrets.Registration secrets = Secrets.none();
   private int nextTag = 1;
+  private String loginMechanism = "LOGIN";
   private volatile boolean closed;
 
   private ImapSession(MailSettings settings, Duration operationTimeout, WireConnection connection) {
@@ -104,7 +106,7 @@ public final class ImapSession implements Closeable {
       startTls();
     }
     if (!preauth) {
-      login();
+      Events.timedLogin(settings, this::login, () -> loginMechanism);
     }
     if (capabilities.isEmpty()) {
       capability();
@@ -160,6 +162,7 @@ public final class ImapSession implements Closeable {
     ImapResponse done;
     String oauthError = "";
     if (mechanism != null) {
+      loginMechanism = mechanism.wireName();
       SaslClient sasl = SaslClient.start(mechanism, user, secret, server.host(), server.port());
       done = authenticate(sasl);
       oauthError = sasl.errorDetail();
@@ -294,8 +297,11 @@ public final class ImapSession implements Closeable {
     connection.deadline(Deadline.in(operationTimeout));
     String tag = tag();
     String line = tag + " " + command;
+    long started = Events.start(settings);
     send(line, command.startsWith("LOGIN ") ? tag + " LOGIN [redacted]" : line, operation);
-    return completion(tag, untagged, sink, operation);
+    ImapResponse done = completion(tag, untagged, sink, operation);
+    commandCompleted(command, started, done);
+    return done;
   }
 
   /**
@@ -332,6 +338,7 @@ public final class ImapSession implements Closeable {
       ImapResponseParser.@Nullable LiteralSink sink) {
     String operation = command.name();
     completePending();
+    long started = Events.start(settings);
     connection.deadline(Deadline.in(operationTimeout));
     String tag = tag();
     List<ImapCommand.Part> parts = command.parts();
@@ -373,10 +380,28 @@ public final class ImapSession implements Closeable {
       throw MailExceptions.translate(operation, server, e);
     }
     ImapResponse done = completion(tag, untagged, sink, operation);
+    commandCompleted(operation, started, done);
     if (!done.is("OK")) {
       throw new MailCommandException(operation, Secrets.redact(serverText(done)), null);
     }
     return done;
+  }
+
+  /**
+   * Reports one command's completion to the settings' event listener, if any, with the verb of
+   * {@code command} only (worked out only when someone listens).
+   */
+  private void commandCompleted(String command, long started, ImapResponse done) {
+    if (Events.enabled(settings)) {
+      Events.command(settings, verb(command), started, done.is("OK") ? "ok" : done.is("NO") ? "no" : "bad");
+    }
+  }
+
+  /** The verb of {@code command} for events: its first word, for UID commands the first two. */
+  static String verb(String command) {
+    String[] words = command.split(" ", 3);
+    String verb = words.length >= 2 && words[0].equalsIgnoreCase("UID") ? words[0] + " " + words[1] : words[0];
+    return verb.toUpperCase(Locale.ROOT);
   }
 
   /**
@@ -582,11 +607,16 @@ public final class ImapSession implements Closeable {
   public final class Ahead {
     private final List<String> tags;
     private final Consumer<ImapResponse> untagged;
+    /** The commands, for events only (else null), and when they were sent. */
+    private final @Nullable List<String> commands;
+    private final long started;
     private @Nullable List<ImapResponse> done;
 
-    private Ahead(List<String> tags, Consumer<ImapResponse> untagged) {
+    private Ahead(List<String> tags, Consumer<ImapResponse> untagged, @Nullable List<String> commands, long started) {
       this.tags = tags;
       this.untagged = untagged;
+      this.commands = commands;
+      this.started = started;
     }
 
     /**
@@ -602,7 +632,14 @@ public final class ImapSession implements Closeable {
           throw new MailConnectionException("pipeline failed: the connection to " + server
               + " was closed before these answers were read");
         }
-        first.done = readCompletions(first.tags, first.untagged);
+        List<ImapResponse> answers = readCompletions(first.tags, first.untagged);
+        List<String> sent = first.commands;
+        if (sent != null) {
+          for (int i = 0; i < answers.size(); i++) {
+            commandCompleted(sent.get(i), first.started, answers.get(i));
+          }
+        }
+        first.done = answers;
       }
       return Objects.requireNonNull(done);
     }
@@ -618,6 +655,7 @@ public final class ImapSession implements Closeable {
    * any other command.
    */
   public Ahead send(List<String> commands, Consumer<ImapResponse> untagged) {
+    long started = Events.start(settings);
     connection.deadline(Deadline.in(operationTimeout));
     List<String> tags = new ArrayList<>();
     OutputStream out = connection.output();
@@ -633,7 +671,7 @@ public final class ImapSession implements Closeable {
       connection.close();
       throw MailExceptions.translate("pipeline", server, e);
     }
-    Ahead a = new Ahead(tags, untagged);
+    Ahead a = new Ahead(tags, untagged, Events.enabled(settings) ? commands : null, started);
     pending.addLast(a);
     return a;
   }
