@@ -141,8 +141,10 @@ final class Pop3Session implements Closeable {
 
   /** Asks CAPA; a server without it (-ERR) is taken to offer USER, TOP and UIDL, as RFC 1939 servers do. */
   private void capa() {
+    long started = Events.start(settings);
     send("CAPA", "CAPA", "CAPA");
     readCapa();
+    commandCompleted("CAPA", started, capaAnswered);
   }
 
   /**
@@ -155,9 +157,13 @@ final class Pop3Session implements Closeable {
       capa();
       return command(command, command, operation);
     }
+    long started = Events.start(settings);
     sendAll(List.of("CAPA", command), operation);
     readCapa();
-    return status(operation);
+    commandCompleted("CAPA", started, capaAnswered);
+    Status done = status(operation);
+    commandCompleted(command, started, done.ok());
+    return done;
   }
 
   /** Reads a CAPA answer and takes it as the capabilities. */
