@@ -160,9 +160,10 @@ public final class MimeWriter {
 
   /**
    * The boundaries of one message: {@code ----=_Satchel_} ({@code =_} is something neither
-   * quoted-printable nor base64 produce), 128 bits of a keyed hash of the Message-ID and a counter; the same for every composition of the message in this
-   * JVM. The key is random per JVM, so nobody who knows (or chose) a Message-ID can predict the
-   * boundary and smuggle it into a text part to forge MIME structure.
+   * quoted-printable nor base64 produce), 128 bits of a keyed hash of the Message-ID and a counter;
+   * the same for every composition of the message in this JVM. The key is random per JVM, so nobody
+   * who knows (or chose) a Message-ID can predict the boundary and smuggle it into a text part to
+   * forge MIME structure.
    */
   private static final class Boundaries {
     private static final byte[] KEY = new byte[16];
